@@ -1,0 +1,125 @@
+// nvr-vp: parses the options, assembles the SoC, loads the firmware, runs, reports.
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+#include <systemc>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "core/stats.h"
+#include "platform/elf_loader.h"
+#include "platform/options.h"
+#include "platform/soc.h"
+
+namespace {
+
+using namespace nvr::platform;
+
+void apply_log_level(log_level level) {
+  using namespace sc_core;
+  sc_report_handler::set_verbosity_level(level == log_level::debug ? SC_DEBUG : SC_MEDIUM);
+  if (level < log_level::info) sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
+  if (level < log_level::warning) sc_report_handler::set_actions(SC_WARNING, SC_DO_NOTHING);
+}
+
+struct run_result {
+  int exit_code = 0;
+  std::string reason;
+};
+
+run_result classify_end(const soc& top, const run_config& config) {
+  if (top.testdev.exited())
+    return {top.testdev.exit_code() & 0xff, "firmware exited with code " + std::to_string(top.testdev.exit_code())};
+  if (top.cpu.instruction_limit_reached())
+    return {exit_code::timeout, "instruction limit of " + std::to_string(config.soc.cpu.max_instructions) + " reached"};
+  if (config.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() >= config.max_time)
+    return {exit_code::timeout, "time limit of " + config.max_time.to_string() + " reached"};
+  return {exit_code::timeout, "no further events: the firmware waits for an interrupt that cannot come"};
+}
+
+bool write_stats(const std::string& path, const run_result& result, double host_seconds, const soc& top) {
+  nlohmann::json document = nvr::stats::registry::instance().to_json();
+  document["run"] = {
+      {"exit_code", result.exit_code},
+      {"reason", result.reason},
+      {"simulated_time_ps", sc_core::sc_time_stamp().value()},
+      {"host_seconds", host_seconds},
+      {"mips", host_seconds > 0 ? top.cpu.instructions_retired() / host_seconds / 1e6 : 0.0},
+  };
+  std::ofstream file(path, std::ios::trunc);
+  file << std::setw(2) << document << '\n';
+  return static_cast<bool>(file.flush());
+}
+
+int run(int argc, char** argv) {
+  options description;
+  std::optional<run_config> parsed;
+  try {
+    parsed = description.parse(argc, argv);
+  } catch (const usage_error& error) {
+    std::cerr << "nvr-vp: " << error.what() << '\n';
+    return exit_code::usage;
+  }
+  if (!parsed) return 0;
+  const run_config& config = *parsed;
+
+  elf_image image;
+  try {
+    image = read_elf(config.firmware);
+  } catch (const elf_error& error) {
+    std::cerr << "nvr-vp: " << error.what() << '\n';
+    return exit_code::bad_firmware;
+  }
+
+  apply_log_level(config.log);
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(config.quantum);
+
+  soc_config soc_settings = config.soc;
+  soc_settings.cpu.reset_pc = image.entry;
+  std::unique_ptr<soc> top;
+  try {
+    top = std::make_unique<soc>("soc", soc_settings);
+  } catch (const std::exception& error) {
+    std::cerr << "nvr-vp: " << error.what() << '\n';
+    return exit_code::usage;
+  }
+  top->preload(std::move(image), config.firmware);
+
+  const auto host_start = std::chrono::steady_clock::now();
+  try {
+    if (config.max_time != sc_core::SC_ZERO_TIME)
+      sc_core::sc_start(config.max_time);
+    else
+      sc_core::sc_start();
+  } catch (const elf_error& error) {
+    std::cerr << "nvr-vp: " << error.what() << '\n';
+    return exit_code::bad_firmware;
+  } catch (const std::exception& error) {
+    std::cerr << "nvr-vp: simulation failed: " << error.what() << '\n';
+    return exit_code::internal;
+  }
+  const double host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+
+  std::cout.flush();
+  const run_result result = classify_end(*top, config);
+  if (config.log >= log_level::warning || result.exit_code == exit_code::timeout) {
+    const double instructions = static_cast<double>(top->cpu.instructions_retired());
+    std::cerr << "nvr-vp: " << result.reason << "; " << top->cpu.instructions_retired() << " instructions in "
+              << sc_core::sc_time_stamp().to_string() << " simulated, " << std::fixed << std::setprecision(3)
+              << host_seconds << " s host (" << std::setprecision(1)
+              << (host_seconds > 0 ? instructions / host_seconds / 1e6 : 0.0) << " MIPS)\n";
+  }
+  if (!config.stats_file.empty() && !write_stats(config.stats_file, result, host_seconds, *top)) {
+    std::cerr << "nvr-vp: --stats: cannot write '" << config.stats_file << "'\n";
+    return exit_code::io_error;
+  }
+  return result.exit_code;
+}
+
+}  // namespace
+
+extern "C" int sc_main(int argc, char** argv) {
+  return run(argc, argv);
+}

@@ -1,0 +1,170 @@
+#include "platform/options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "platform/version.h"
+
+namespace po = boost::program_options;
+
+namespace nvr::platform {
+
+namespace {
+
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+// Splits "12.5us" into 12.5 and "us"; false when there is no leading number.
+bool split_number(const std::string& text, double& number, std::string& unit) {
+  const std::string trimmed = trim(text);
+  if (trimmed.empty() || trimmed[0] == '-' || trimmed[0] == '+') return false;
+  const char* begin = trimmed.c_str();
+  char* end = nullptr;
+  errno = 0;
+  number = std::strtod(begin, &end);
+  if (end == begin || errno != 0 || !std::isfinite(number)) return false;
+  unit = trim(std::string(end));
+  return true;
+}
+
+}  // namespace
+
+sc_core::sc_time parse_time(const std::string& option, const std::string& text) {
+  double number = 0;
+  std::string unit;
+  if (split_number(text, number, unit)) {
+    static const std::pair<const char*, sc_core::sc_time_unit> units[] = {
+        {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS}, {"us", sc_core::SC_US},
+        {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
+    for (const auto& [name, sc_unit] : units)
+      if (unit == name) {
+        const sc_core::sc_time time(number, sc_unit);
+        if (number > 0 && time == sc_core::SC_ZERO_TIME)
+          throw usage_error("--" + option + ": '" + text + "' is below the time resolution (" +
+                            sc_core::sc_get_time_resolution().to_string() + ")");
+        return time;
+      }
+  }
+  throw usage_error("--" + option + ": '" + text + "' is not a time; write a number and a unit (ps, ns, us, ms, s), e.g. 1us");
+}
+
+std::uint64_t parse_size(const std::string& option, const std::string& text) {
+  const std::string trimmed = trim(text);
+  const char* begin = trimmed.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long number =
+      trimmed.empty() || trimmed[0] == '-' ? 0 : std::strtoull(begin, &end, 0);
+  if (end != nullptr && end != begin && errno == 0) {
+    const std::string unit = trim(std::string(end));
+    static const std::pair<const char*, std::uint64_t> units[] = {
+        {"", 1}, {"B", 1}, {"K", 1ull << 10}, {"KiB", 1ull << 10}, {"M", 1ull << 20},
+        {"MiB", 1ull << 20}, {"G", 1ull << 30}, {"GiB", 1ull << 30}};
+    for (const auto& [name, scale] : units)
+      if (unit == name && number <= UINT64_MAX / scale) return number * scale;
+  }
+  throw usage_error("--" + option + ": '" + text + "' is not a size; write bytes with an optional K, M or G, e.g. 256M");
+}
+
+log_level parse_log_level(const std::string& option, const std::string& text) {
+  if (text == "error") return log_level::error;
+  if (text == "warning") return log_level::warning;
+  if (text == "info") return log_level::info;
+  if (text == "debug") return log_level::debug;
+  throw usage_error("--" + option + ": '" + text + "' is not a log level; choose error, warning, info or debug");
+}
+
+bool parse_switch(const std::string& option, const std::string& text) {
+  if (text == "on" || text == "true" || text == "1" || text == "yes") return true;
+  if (text == "off" || text == "false" || text == "0" || text == "no") return false;
+  throw usage_error("--" + option + ": '" + text + "' is not on or off");
+}
+
+options::options() : po::options_description("nvr-vp options"), m_file_options("settings") {
+  // Settings are strings here and parsed below, so every bad value gets one clear message that
+  // names its option.
+  m_file_options.add_options()
+      ("firmware,f", po::value<std::string>()->value_name("ELF"), "firmware ELF to run (RV32, bare metal)")
+      ("quantum", po::value<std::string>()->default_value("1us")->value_name("TIME"),
+       "time the CPU may run ahead of the SystemC kernel (e.g. 10ns, 1us, 100us)")
+      ("max-time", po::value<std::string>()->value_name("TIME"), "stop after this much simulated time (timeout exit code)")
+      ("max-instructions", po::value<std::string>()->value_name("N"), "stop after N instructions (timeout exit code)")
+      ("log-level", po::value<std::string>()->default_value("warning")->value_name("LEVEL"),
+       "error, warning, info or debug")
+      ("stats", po::value<std::string>()->value_name("FILE"), "write all statistics as JSON to FILE at the end")
+      ("uart-out", po::value<std::string>()->value_name("FILE"), "write the UART's output to FILE instead of stdout")
+      ("dram-size", po::value<std::string>()->default_value("256M")->value_name("SIZE"), "DRAM size (e.g. 256M)")
+      ("dmi", po::value<std::string>()->default_value("on")->value_name("on|off"),
+       "let the CPU access memory directly (DMI); off sends every access through the bus");
+  add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "read settings from FILE (one `name = value` per line, the long option names; the command line wins)");
+  add(m_file_options);
+}
+
+void options::print_help(std::ostream& out) const {
+  out << "Usage: nvr-vp [options] --firmware ELF\n"
+         "Runs bare-metal RV32IMAC firmware on the nvr-vp SoC (CPU, UART, CLINT, PLIC, DRAM).\n"
+         "Exit code: the firmware's exit code; "
+      << exit_code::timeout << " when --max-time or --max-instructions ends the run; " << exit_code::usage
+      << " for bad options; " << exit_code::bad_firmware << " for a firmware file that cannot be loaded.\n\n"
+      << static_cast<const po::options_description&>(*this) << '\n';
+}
+
+std::optional<run_config> options::parse(int argc, const char* const* argv) {
+  po::variables_map values;
+  po::positional_options_description positional;
+  positional.add("firmware", 1);
+  try {
+    po::store(po::command_line_parser(argc, argv).options(*this).positional(positional).run(), values);
+    if (values.count("help")) {
+      print_help(std::cout);
+      return std::nullopt;
+    }
+    if (values.count("version")) {
+      std::cout << "nvr-vp " << version << '\n';
+      return std::nullopt;
+    }
+    if (values.count("config")) {
+      const std::string path = values["config"].as<std::string>();
+      std::ifstream file(path);
+      if (!file) throw usage_error("--config: cannot open '" + path + "'");
+      // store() keeps values already present, so the command line wins over the file.
+      po::store(po::parse_config_file(file, m_file_options, /*allow_unregistered=*/false), values);
+    }
+    po::notify(values);
+  } catch (const po::error& error) {
+    throw usage_error(error.what());
+  }
+
+  run_config config;
+  auto text = [&](const char* name) { return values[name].as<std::string>(); };
+  if (!values.count("firmware")) throw usage_error("no firmware: give --firmware ELF (see --help)");
+  config.firmware = text("firmware");
+  config.quantum = parse_time("quantum", text("quantum"));
+  if (config.quantum == sc_core::SC_ZERO_TIME) throw usage_error("--quantum: must be greater than zero");
+  if (values.count("max-time")) config.max_time = parse_time("max-time", text("max-time"));
+  if (values.count("max-instructions")) {
+    config.soc.cpu.max_instructions = parse_size("max-instructions", text("max-instructions"));
+    if (config.soc.cpu.max_instructions == 0) throw usage_error("--max-instructions: must be greater than zero");
+  }
+  config.log = parse_log_level("log-level", text("log-level"));
+  if (values.count("stats")) config.stats_file = text("stats");
+  if (values.count("uart-out")) config.soc.uart_output = text("uart-out");
+  config.soc.dram_size = parse_size("dram-size", text("dram-size"));
+  if (config.soc.dram_size == 0 || config.soc.dram_size > max_dram_size)
+    throw usage_error("--dram-size: must be between 1 byte and " + std::to_string(max_dram_size >> 20) + " MiB");
+  config.soc.cpu.dmi = parse_switch("dmi", text("dmi"));
+  return config;
+}
+
+}  // namespace nvr::platform

@@ -1,0 +1,54 @@
+// Command-line and config-file options of nvr-vp (Boost.Program_options, riscv-vp style): one
+// description, parsed once, turned into a platform_config handed to the SoC assembly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <boost/program_options.hpp>
+#include <systemc>
+
+#include "platform/soc.h"
+
+namespace nvr::platform {
+
+// A bad option, value or config file: reported as one line, exit code exit_code::usage.
+class usage_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class log_level { error, warning, info, debug };
+
+struct run_config {
+  soc_config soc;
+  std::string firmware;
+  sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+  sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // zero: no limit
+  log_level log = log_level::warning;
+  std::string stats_file;  // empty: no statistics file
+};
+
+class options : public boost::program_options::options_description {
+ public:
+  options();
+
+  // Parses argv and, when --config is given, that file (the command line wins). Returns
+  // std::nullopt when the program should only print something (--help, --version) and exit 0.
+  std::optional<run_config> parse(int argc, const char* const* argv);
+
+  void print_help(std::ostream& out) const;
+
+ private:
+  boost::program_options::options_description m_file_options;  // everything a config file may set
+};
+
+// Parsers for option values, exposed for tests. Each throws usage_error naming `option`.
+sc_core::sc_time parse_time(const std::string& option, const std::string& text);
+std::uint64_t parse_size(const std::string& option, const std::string& text);
+log_level parse_log_level(const std::string& option, const std::string& text);
+bool parse_switch(const std::string& option, const std::string& text);
+
+}  // namespace nvr::platform

@@ -1,0 +1,78 @@
+#include "platform/soc.h"
+
+#include <iostream>
+#include <stdexcept>
+
+namespace nvr::platform {
+
+std::ostream& soc::uart_stream(const std::string& path) {
+  if (path.empty()) return std::cout;
+  m_uart_file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
+  if (!*m_uart_file) throw std::runtime_error("--uart-out: cannot write '" + path + "'");
+  return *m_uart_file;
+}
+
+soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
+    : sc_module(name),
+      cpu("cpu", config.cpu),
+      bus("bus"),
+      dram("dram", config.dram_size, config.dram_latency, config.dram_latency),
+      uart0("uart0", uart_stream(config.uart_output)),
+      clint("clint", NVR_CLINT_MTIME_HZ),
+      plic("plic"),
+      testdev("testdev"),
+      m_debug("debug") {
+  cpu.bus.bind(bus.in);
+  m_debug.bind(bus.in);
+
+  bus.map(testdev.in, NVR_TESTDEV_BASE, NVR_TESTDEV_SIZE, "testdev");
+  bus.map(clint.in, NVR_CLINT_BASE, NVR_CLINT_SIZE, "clint");
+  bus.map(plic.in, NVR_PLIC_BASE, NVR_PLIC_SIZE, "plic");
+  bus.map(uart0.in, NVR_UART0_BASE, NVR_UART0_SIZE, "uart0");
+  bus.map(dram.in, NVR_DRAM_BASE, config.dram_size, "dram");
+
+  clint.irq_timer.bind(irq_timer);
+  clint.irq_software.bind(irq_software);
+  cpu.irq_timer.bind(irq_timer);
+  cpu.irq_software.bind(irq_software);
+  uart0.irq.bind(irq_uart0);
+  plic.irq_sources[NVR_IRQ_UART0].bind(irq_uart0);
+  plic.irq_external.bind(irq_external);
+  cpu.irq_external.bind(irq_external);
+}
+
+void soc::preload(elf_image image, std::string path) {
+  m_firmware = std::move(image);
+  m_firmware_path = std::move(path);
+}
+
+void soc::end_of_elaboration() {
+  if (!m_firmware) return;
+  load_elf(*m_firmware, m_firmware_path,
+           [this](std::uint64_t address, const std::uint8_t* data, std::size_t size) {
+             return debug_write(address, data, size);
+           });
+  m_firmware.reset();
+}
+
+namespace {
+std::size_t debug_transport(tlm_utils::simple_initiator_socket<soc>& socket, tlm::tlm_command command,
+                            std::uint64_t address, std::uint8_t* data, std::size_t size) {
+  tlm::tlm_generic_payload payload;
+  payload.set_command(command);
+  payload.set_address(address);
+  payload.set_data_ptr(data);
+  payload.set_data_length(static_cast<unsigned>(size));
+  return socket->transport_dbg(payload);
+}
+}  // namespace
+
+std::size_t soc::debug_write(std::uint64_t address, const std::uint8_t* data, std::size_t size) {
+  return debug_transport(m_debug, tlm::TLM_WRITE_COMMAND, address, const_cast<std::uint8_t*>(data), size);
+}
+
+std::size_t soc::debug_read(std::uint64_t address, std::uint8_t* data, std::size_t size) {
+  return debug_transport(m_debug, tlm::TLM_READ_COMMAND, address, data, size);
+}
+
+}  // namespace nvr::platform

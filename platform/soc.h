@@ -1,0 +1,75 @@
+// The SoC assembly: instantiates the blocks, binds them, maps them on the bus. No model logic.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <systemc>
+
+#include "ip/bus/router.h"
+#include "ip/clint/clint.h"
+#include "ip/cpu/rv32.h"
+#include "ip/memory/ram.h"
+#include "ip/plic/plic.h"
+#include "ip/testdev/sifive_test.h"
+#include "ip/uart/uart16550.h"
+#include "platform/elf_loader.h"
+#include "platform/exit_code.h"
+#include "platform/memory_map.h"
+
+namespace nvr::platform {
+
+// DRAM starts at 0x8000'0000 and may fill the rest of the 32-bit address space.
+inline constexpr std::uint64_t max_dram_size = 0x80000000ull;
+
+struct soc_config {
+  cpu::rv32_config cpu;
+  std::uint64_t dram_size = NVR_DRAM_SIZE;
+  sc_core::sc_time dram_latency = sc_core::sc_time(1, sc_core::SC_NS);  // per access as seen by the CPU
+  std::string uart_output;  // empty: standard output
+};
+
+class soc : public sc_core::sc_module {
+ public:
+  soc(const sc_core::sc_module_name& name, const soc_config& config);
+
+  // The UART writes here; declared before the blocks so it outlives them.
+ private:
+  std::unique_ptr<std::ofstream> m_uart_file;
+
+ public:
+  cpu::rv32 cpu;
+  bus::router bus;
+  memory::ram dram;
+  uart::uart16550 uart0;
+  clint::clint clint;
+  plic::plic plic;
+  testdev::sifive_test testdev;
+
+  sc_core::sc_signal<bool> irq_timer{"irq_timer"};
+  sc_core::sc_signal<bool> irq_software{"irq_software"};
+  sc_core::sc_signal<bool> irq_external{"irq_external"};
+  sc_core::sc_signal<bool> irq_uart0{"irq_uart0"};
+
+  // Copies the firmware into memory at the end of elaboration (the bus is bound by then and no
+  // process has run yet); load errors leave sc_start() as elf_error.
+  void preload(elf_image image, std::string path);
+
+  // Writes `size` bytes at a bus address without side effects or time (ELF loading, debuggers);
+  // returns how many bytes reached memory.
+  std::size_t debug_write(std::uint64_t address, const std::uint8_t* data, std::size_t size);
+  std::size_t debug_read(std::uint64_t address, std::uint8_t* data, std::size_t size);
+
+ private:
+  tlm_utils::simple_initiator_socket<soc> m_debug;  // loader and debugger access to the bus
+  std::ostream& uart_stream(const std::string& path);
+  void end_of_elaboration() override;
+
+  std::optional<elf_image> m_firmware;
+  std::string m_firmware_path;
+};
+
+}  // namespace nvr::platform

@@ -1,0 +1,113 @@
+#include "platform/options.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <vector>
+
+namespace {
+
+using nvr::platform::options;
+using nvr::platform::run_config;
+using nvr::platform::usage_error;
+
+std::optional<run_config> parse(std::vector<const char*> arguments) {
+  arguments.insert(arguments.begin(), "nvr-vp");
+  return options().parse(static_cast<int>(arguments.size()), arguments.data());
+}
+
+std::string temporary_file(const std::string& contents) {
+  char name[] = "/tmp/nvr-vp-options-XXXXXX";
+  const int fd = mkstemp(name);
+  EXPECT_GE(fd, 0);
+  std::ofstream(name) << contents;
+  return name;
+}
+
+TEST(options, defaults) {
+  const auto config = parse({"--firmware", "fw.elf"});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->firmware, "fw.elf");
+  EXPECT_EQ(config->quantum, sc_core::sc_time(1, sc_core::SC_US));
+  EXPECT_EQ(config->max_time, sc_core::SC_ZERO_TIME);
+  EXPECT_EQ(config->soc.cpu.max_instructions, 0u);
+  EXPECT_TRUE(config->soc.cpu.dmi);
+  EXPECT_EQ(config->soc.dram_size, 256u << 20);
+}
+
+TEST(options, firmware_may_be_positional) {
+  EXPECT_EQ(parse({"fw.elf"})->firmware, "fw.elf");
+}
+
+TEST(options, values_with_units) {
+  const auto config = parse({"fw.elf", "--quantum", "10ns", "--max-time", "2.5 ms", "--max-instructions", "3M",
+                             "--dram-size", "64M", "--dmi", "off", "--log-level", "debug"});
+  EXPECT_EQ(config->quantum, sc_core::sc_time(10, sc_core::SC_NS));
+  EXPECT_EQ(config->max_time, sc_core::sc_time(2500, sc_core::SC_US));
+  EXPECT_EQ(config->soc.cpu.max_instructions, 3u << 20);
+  EXPECT_EQ(config->soc.dram_size, 64u << 20);
+  EXPECT_FALSE(config->soc.cpu.dmi);
+  EXPECT_EQ(config->log, nvr::platform::log_level::debug);
+}
+
+TEST(options, help_and_version_ask_to_exit) {
+  testing::internal::CaptureStdout();
+  EXPECT_FALSE(parse({"--help"}));
+  EXPECT_NE(testing::internal::GetCapturedStdout().find("--quantum"), std::string::npos);
+  testing::internal::CaptureStdout();
+  EXPECT_FALSE(parse({"--version"}));
+  EXPECT_NE(testing::internal::GetCapturedStdout().find("nvr-vp"), std::string::npos);
+}
+
+void expect_usage_error(std::vector<const char*> arguments, const std::string& fragment) {
+  try {
+    parse(arguments);
+    ADD_FAILURE() << "no usage error; expected one mentioning '" << fragment << "'";
+  } catch (const usage_error& error) {
+    EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+  }
+}
+
+TEST(options, bad_input_is_a_clear_error) {
+  expect_usage_error({"fw.elf", "--bogus"}, "--bogus");
+  expect_usage_error({}, "no firmware");
+  expect_usage_error({"fw.elf", "--quantum"}, "quantum");
+  expect_usage_error({"fw.elf", "--quantum", "5"}, "--quantum: '5' is not a time");
+  expect_usage_error({"fw.elf", "--quantum", "-1us"}, "--quantum");
+  expect_usage_error({"fw.elf", "--quantum", "0us"}, "greater than zero");
+  expect_usage_error({"fw.elf", "--quantum", "1 fortnight"}, "not a time");
+  expect_usage_error({"fw.elf", "--max-time", "1e400s"}, "--max-time");
+  expect_usage_error({"fw.elf", "--max-instructions", "many"}, "--max-instructions");
+  expect_usage_error({"fw.elf", "--max-instructions", "0"}, "greater than zero");
+  expect_usage_error({"fw.elf", "--dram-size", "3G"}, "--dram-size");
+  expect_usage_error({"fw.elf", "--dram-size", "-4M"}, "--dram-size");
+  expect_usage_error({"fw.elf", "--dram-size", "99999999999999999999"}, "--dram-size");
+  expect_usage_error({"fw.elf", "--log-level", "loud"}, "--log-level");
+  expect_usage_error({"fw.elf", "--dmi", "maybe"}, "--dmi");
+  expect_usage_error({"a.elf", "b.elf"}, "");
+  expect_usage_error({"fw.elf", "--config", "/nonexistent/nvr-vp.cfg"}, "cannot open");
+}
+
+TEST(options, config_file_sets_values_and_the_command_line_wins) {
+  const std::string path = temporary_file("firmware = from-file.elf\nquantum = 100us\nmax-time = 1ms\n");
+  const auto config = parse({"--config", path.c_str(), "--quantum", "10ns"});
+  EXPECT_EQ(config->firmware, "from-file.elf");
+  EXPECT_EQ(config->quantum, sc_core::sc_time(10, sc_core::SC_NS));
+  EXPECT_EQ(config->max_time, sc_core::sc_time(1, sc_core::SC_MS));
+  std::remove(path.c_str());
+}
+
+TEST(options, config_file_errors_are_clear) {
+  const std::string unknown = temporary_file("no-such-setting = 1\n");
+  expect_usage_error({"fw.elf", "--config", unknown.c_str()}, "no-such-setting");
+  const std::string bad_value = temporary_file("quantum = soon\n");
+  expect_usage_error({"fw.elf", "--config", bad_value.c_str()}, "--quantum: 'soon'");
+  const std::string garbage = temporary_file("this is not a config line\n");
+  expect_usage_error({"fw.elf", "--config", garbage.c_str()}, "");
+  const std::string help_in_file = temporary_file("help = 1\n");
+  expect_usage_error({"fw.elf", "--config", help_in_file.c_str()}, "help");
+  for (const auto& path : {unknown, bad_value, garbage, help_in_file}) std::remove(path.c_str());
+}
+
+}  // namespace

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the main demo on the platform.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/setup.sh
+cmake --preset default >/dev/null
+cmake --build --preset default
+mkdir -p out
+echo "== nvr-vp running firmware/tests/hello (UART output follows)"
+./build/platform/nvr-vp --firmware build/firmware/bin/hello.elf --stats out/hello-stats.json "$@"
+echo "== statistics written to out/hello-stats.json"
