@@ -8,6 +8,7 @@
 #include <string>
 
 #include <systemc>
+#include <tlm_utils/simple_initiator_socket.h>
 
 #include "ip/bus/router.h"
 #include "ip/clint/clint.h"

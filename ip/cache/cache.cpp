@@ -1,0 +1,531 @@
+#include "ip/cache/cache.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace nvr::mem {
+
+const char* to_string(replacement_policy p) {
+  switch (p) {
+    case replacement_policy::lru:
+      return "lru";
+    case replacement_policy::plru:
+      return "plru";
+    case replacement_policy::random:
+      return "random";
+  }
+  return "?";
+}
+
+const char* to_string(write_policy p) { return p == write_policy::write_back_allocate ? "wb-wa" : "wb-nwa"; }
+
+replacement_policy parse_replacement(const std::string& text) {
+  if (text == "lru") return replacement_policy::lru;
+  if (text == "plru") return replacement_policy::plru;
+  if (text == "random") return replacement_policy::random;
+  throw std::invalid_argument("unknown replacement policy '" + text + "' (lru, plru, random)");
+}
+
+write_policy parse_write_policy(const std::string& text) {
+  if (text == "wb-wa" || text == "write-allocate") return write_policy::write_back_allocate;
+  if (text == "wb-nwa" || text == "no-write-allocate") return write_policy::write_back_no_allocate;
+  throw std::invalid_argument("unknown write policy '" + text + "' (wb-wa, wb-nwa)");
+}
+
+cache::cache(std::string name, const cache_config& config, timing_target* lower)
+    : m_config(config),
+      m_lower(lower),
+      m_hit_ps(std::uint64_t{config.hit_latency} * config.clock_period),
+      m_occupancy_ps(std::uint64_t{config.port_occupancy} * config.clock_period),
+      m_tick_ps(std::uint64_t{config.tick_period} * config.clock_period),
+      m_rng(config.seed ? config.seed : 0x9e3779b97f4a7c15ull),
+      m_stats(std::move(name)) {
+  const std::string who = "cache '" + m_stats.prefix() + "': ";
+  if (!lower) throw std::invalid_argument(who + "no level below");
+  if (!is_power_of_two(config.line)) throw std::invalid_argument(who + "line size must be a power of two");
+  if (config.clock_period == 0) throw std::invalid_argument(who + "clock period must not be zero");
+  if (config.ports == 0) throw std::invalid_argument(who + "at least one port");
+  m_line_shift = log2_exact(config.line);
+  if (config.size != 0) {
+    if (config.size % config.line != 0)
+      throw std::invalid_argument(who + "size must be a multiple of the line");
+    const std::uint64_t lines = config.size / config.line;
+    m_ways = config.ways == 0 ? static_cast<std::uint32_t>(lines) : config.ways;
+    if (m_ways > lines || lines % m_ways != 0)
+      throw std::invalid_argument(who + "size / line must be a multiple of the ways");
+    if (!is_power_of_two(lines / m_ways))
+      throw std::invalid_argument(who + "the number of sets must be a power of two");
+    if (config.replacement == replacement_policy::plru && !is_power_of_two(m_ways))
+      throw std::invalid_argument(who + "tree PLRU needs a power-of-two number of ways");
+    m_sets = static_cast<std::uint32_t>(lines / m_ways);
+    m_plru_levels = log2_exact(m_ways);
+    m_set_mask = m_sets - 1;
+    m_tags.assign(lines, invalid_tag);
+    m_tag_low.assign(lines, static_cast<std::uint32_t>(invalid_tag));
+    m_ready.assign(lines, 0);
+    m_flags.assign(lines, 0);
+    if (config.replacement == replacement_policy::lru) m_stamp.assign(lines, 0);
+    if (config.replacement == replacement_policy::plru) {
+      if (m_ways > 64) throw std::invalid_argument(who + "tree PLRU supports at most 64 ways");
+      m_plru.assign(m_sets, 0);
+      m_plru_keep.assign(m_ways, ~std::uint64_t{0});
+      m_plru_set.assign(m_ways, 0);
+      for (std::uint32_t way = 0; way < m_ways; ++way) {
+        std::uint32_t node = 0;
+        for (unsigned level = log2_exact(m_ways); level-- > 0;) {
+          const std::uint32_t upper = (way >> level) & 1;
+          m_plru_keep[way] &= ~(std::uint64_t{1} << node);
+          if (!upper) m_plru_set[way] |= std::uint64_t{1} << node;
+          node = 2 * node + 1 + upper;
+        }
+      }
+    }
+  }
+  m_port_free.assign(config.ports, 0);
+  m_mshrs = config.mshrs;
+  m_mshr_ready.assign(2 * std::size_t{m_mshrs} + 2, ~time_ps{0});
+  std::fill_n(m_mshr_ready.begin(), m_mshrs, 0);
+  publish();
+}
+
+cache::~cache() = default;
+
+void cache::set_prefetcher(prefetcher* p, const value_source* values) {
+  m_prefetcher = p;
+  if (p) p->attach(this, values);
+  m_next_tick = 0;
+}
+
+void cache::reset() {
+  std::fill(m_tags.begin(), m_tags.end(), invalid_tag);
+  std::fill(m_tag_low.begin(), m_tag_low.end(), static_cast<std::uint32_t>(invalid_tag));
+  std::fill(m_ready.begin(), m_ready.end(), 0);
+  std::fill(m_flags.begin(), m_flags.end(), 0);
+  std::fill(m_stamp.begin(), m_stamp.end(), 0);
+  std::fill(m_plru.begin(), m_plru.end(), 0);
+  std::fill(m_port_free.begin(), m_port_free.end(), 0);
+  std::fill_n(m_mshr_ready.begin(), m_mshrs, 0);
+  m_clock = 0;
+  m_next_tick = 0;
+  m_valid_lines = 0;
+}
+
+time_ps cache::access(time_ps now, const request& r) {
+  if (m_config.size == 0) {  // bypass
+    if (!r.is_prefetch) {
+      ++m_counters.accesses;
+      ++(r.is_write ? m_counters.writes : m_counters.reads);
+    }
+    return m_lower->access(now, r);
+  }
+  if (m_prefetcher && m_tick_ps != 0 && now >= m_next_tick) {
+    m_prefetcher->on_tick(now);
+    m_next_tick = now + m_tick_ps;
+  }
+  const std::uint64_t line_mask = ~std::uint64_t{m_config.line - 1};
+  const std::uint64_t size = r.size ? r.size : 1;
+  const std::uint64_t first = r.address & line_mask;
+  if (r.address + size - first <= m_config.line)
+    return access_line(now, r.address, static_cast<std::uint32_t>(size), r);
+  // An access across lines is one access per line; it completes with the last of them.
+  time_ps done = now;
+  const std::uint64_t end = r.address + size;
+  for (std::uint64_t l = first; l < end; l += m_config.line) {
+    const std::uint64_t a = std::max(l, r.address);
+    const std::uint64_t n = std::min(end, l + m_config.line) - a;
+    done = std::max(done, access_line(now, a, static_cast<std::uint32_t>(n), r));
+  }
+  return done;
+}
+
+time_ps cache::grant_port(time_ps now) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < m_port_free.size(); ++i)
+    if (m_port_free[i] < m_port_free[best]) best = i;
+  const time_ps start = std::max(now, m_port_free[best]);
+  m_counters.port_wait_ps += start - now;
+  m_port_free[best] = start + m_occupancy_ps;
+  return start;
+}
+
+time_ps cache::acquire_mshr(time_ps t, bool may_wait, bool& granted) {
+  // The MSHRs' release times form a min-heap: the earliest is the one to take (any free one is
+  // as good as another), and taking it replaces the top.
+  granted = true;
+  if (m_mshrs == 0) return t;
+  const time_ps earliest = m_mshr_ready.front();
+  if (earliest > t) {
+    if (!may_wait) {
+      granted = false;
+      return t;
+    }
+    ++m_counters.mshr_stalls;
+    m_counters.mshr_stall_ps += earliest - t;
+    t = earliest;
+  }
+  return t;
+}
+
+void cache::occupy_mshr(time_ps ready) {
+  if (m_mshrs == 0) return;
+  // Replace the top (the MSHR just taken) and sift down. The array is padded with never-free
+  // entries up to 2 * m_mshrs, so every node has two children and the loop has one branch.
+  time_ps* h = m_mshr_ready.data();
+  std::size_t i = 0;
+  for (std::size_t l = 1; l < m_mshrs; l = 2 * i + 1) {
+    const std::size_t c = l + (h[l + 1] < h[l]);
+    if (h[c] >= ready) break;
+    h[i] = h[c];
+    i = c;
+  }
+  h[i] = ready;
+}
+
+int cache::find(std::uint32_t set, std::uint64_t line_no) const {
+  const std::uint64_t base = std::uint64_t{set} * m_ways;
+  const std::uint64_t* tags = &m_tags[base];
+#ifdef __SSE2__
+  if ((m_ways & 3) == 0 && m_ways <= 32) {
+    // Low 32 bits of the tags, four ways per compare; a candidate is checked against the full tag.
+    const std::uint32_t* low = &m_tag_low[base];
+    const __m128i key = _mm_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(line_no)));
+    std::uint32_t match = 0;
+    for (std::uint32_t w = 0; w < m_ways; w += 4) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(low + w));
+      match |= static_cast<std::uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, key)))) << w;
+    }
+    for (; match; match &= match - 1) {
+      const int w = __builtin_ctz(match);
+      if (tags[w] == line_no) return w;
+    }
+    return -1;
+  }
+#endif
+  for (std::uint32_t w = 0; w < m_ways; ++w)
+    if (tags[w] == line_no) return static_cast<int>(w);
+  return -1;
+}
+
+void cache::touch(std::uint32_t set, std::uint32_t way) {
+  switch (m_config.replacement) {
+    case replacement_policy::lru:
+      m_stamp[std::uint64_t{set} * m_ways + way] = ++m_clock;
+      break;
+    case replacement_policy::plru:
+      // Tree PLRU, one bit per node packed in a word per set; a use sets the bits on its path to
+      // point away from it (precomputed masks per way).
+      m_plru[set] = (m_plru[set] & m_plru_keep[way]) | m_plru_set[way];
+      break;
+    case replacement_policy::random:
+      break;
+  }
+}
+
+std::uint32_t cache::victim(std::uint32_t set) {
+  const std::uint64_t base = std::uint64_t{set} * m_ways;
+  if (m_valid_lines < m_tags.size()) {  // once every line holds data, no set has an empty way
+    for (std::uint32_t w = 0; w < m_ways; ++w)
+      if (m_tags[base + w] == invalid_tag) return w;
+  }
+  switch (m_config.replacement) {
+    case replacement_policy::lru: {
+      std::uint32_t best = 0;
+      for (std::uint32_t w = 1; w < m_ways; ++w)
+        if (m_stamp[base + w] < m_stamp[base + best]) best = w;
+      return best;
+    }
+    case replacement_policy::plru: {
+      // Node n has children 2n+1 (lower half) and 2n+2 (upper half); a bit of 0 sends the victim
+      // search to the lower half.
+      const std::uint64_t bits = m_plru[set];
+      std::uint32_t node = 0;
+      for (unsigned level = 0; level < m_plru_levels; ++level) node = 2 * node + 1 + ((bits >> node) & 1);
+      return node - (m_ways - 1);
+    }
+    case replacement_policy::random:
+      m_rng ^= m_rng << 13;
+      m_rng ^= m_rng >> 7;
+      m_rng ^= m_rng << 17;
+      return static_cast<std::uint32_t>(m_rng % m_ways);
+  }
+  return 0;
+}
+
+bool cache::evict(std::uint32_t set, std::uint32_t way, fill_event& fill) {
+  const std::uint64_t idx = std::uint64_t{set} * m_ways + way;
+  if (m_tags[idx] == invalid_tag) return false;
+  ++m_counters.evictions;
+  fill.evicted = true;
+  fill.evicted_line_address = m_tags[idx] << m_line_shift;
+  if (m_flags[idx] & flag_prefetched) {
+    ++m_counters.pf_useless;
+    fill.evicted_unused_prefetch = true;
+  }
+  const bool dirty = (m_flags[idx] & flag_dirty) != 0;
+  set_tag(idx, invalid_tag);
+  m_flags[idx] = 0;
+  --m_valid_lines;
+  return dirty;
+}
+
+void cache::write_back(time_ps t, std::uint64_t line_address) {
+  // Through a write buffer: it occupies the level below but nobody waits for it. Issued after
+  // the fill that replaced the line, since the fill is the critical path.
+  ++m_counters.writebacks;
+  request wb;
+  wb.address = line_address;
+  wb.size = m_config.line;
+  wb.is_write = true;
+  m_lower->access(t, wb);
+}
+
+time_ps cache::access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r) {
+  const time_ps start = grant_port(now);
+  const time_ps lookup = start + m_hit_ps;
+  const std::uint64_t line_no = address >> m_line_shift;
+  const std::uint32_t set = static_cast<std::uint32_t>(line_no & m_set_mask);
+  const bool demand = !r.is_prefetch;
+  if (demand) {
+    ++m_counters.accesses;
+    ++(r.is_write ? m_counters.writes : m_counters.reads);
+  } else {
+    ++m_counters.prefetch_requests;
+  }
+
+  bool hit = false, in_flight = false, prefetch_hit = false;
+  time_ps done;
+  int way = find(set, line_no);
+  if (way >= 0) {
+    const std::uint64_t idx = std::uint64_t{set} * m_ways + static_cast<std::uint32_t>(way);
+    touch(set, static_cast<std::uint32_t>(way));
+    const time_ps ready = m_ready[idx];
+    in_flight = ready > start;
+    hit = !in_flight;
+    if (demand) {
+      ++(in_flight ? m_counters.mshr_merges : m_counters.hits);
+      if (m_flags[idx] & flag_prefetched) {
+        prefetch_hit = true;
+        ++m_counters.pf_useful;
+        if (in_flight) ++m_counters.pf_late;
+        m_flags[idx] &= static_cast<std::uint8_t>(~flag_prefetched);
+      }
+    }
+    if (r.is_write) {
+      m_flags[idx] |= flag_dirty;
+      done = lookup;  // posted: merged into the line when it arrives
+    } else {
+      done = std::max(lookup, ready);
+    }
+  } else {
+    if (demand) {
+      ++m_counters.misses;
+      ++(r.is_write ? m_counters.write_misses : m_counters.read_misses);
+    } else {
+      ++m_counters.prefetch_request_misses;
+    }
+    if (r.is_write && m_config.write == write_policy::write_back_no_allocate) {
+      ++m_counters.forwarded_writes;
+      request down = r;
+      down.address = address;
+      down.size = size;
+      done = m_lower->access(lookup, down);
+    } else {
+      const bool full_line_write = r.is_write && size == m_config.line;
+      bool granted = true;
+      const time_ps t = full_line_write ? lookup : acquire_mshr(lookup, true, granted);
+      const std::uint32_t w = victim(set);
+      const std::uint64_t idx = std::uint64_t{set} * m_ways + w;
+      fill_event fe;
+      const bool dirty_victim = evict(set, w, fe);
+      time_ps ready = t;
+      if (!full_line_write) {
+        request down;
+        down.address = line_no << m_line_shift;
+        down.size = m_config.line;
+        down.is_prefetch = r.is_prefetch;
+        down.instruction_id = r.instruction_id;
+        if (size == r.size) {
+          down.values = r.values;
+          down.value_count = r.value_count;
+        }
+        ++m_counters.fills;
+        ready = m_lower->access(t, down);
+        occupy_mshr(ready);
+      }
+      if (dirty_victim) write_back(t, fe.evicted_line_address);
+      set_tag(idx, line_no);
+      ++m_valid_lines;
+      m_ready[idx] = ready;
+      m_flags[idx] = r.is_write ? flag_dirty : 0;
+      touch(set, w);
+      done = r.is_write ? t : ready;
+      if (m_prefetcher) {
+        fe.time = t;
+        fe.ready = ready;
+        fe.line_address = line_no << m_line_shift;
+        m_prefetcher->on_fill(fe);
+      }
+    }
+  }
+
+  if (m_prefetcher && demand) {
+    access_event e;
+    e.time = start;
+    e.address = address;
+    e.line_address = line_no << m_line_shift;
+    e.size = size;
+    e.instruction_id = r.instruction_id;
+    e.is_write = r.is_write;
+    e.hit = hit;
+    e.in_flight = in_flight;
+    e.prefetch_hit = prefetch_hit;
+    if (size == r.size) {
+      e.values = r.values;
+      e.value_count = r.value_count;
+    }
+    m_prefetcher->on_access(e);
+  }
+  return done;
+}
+
+prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned depth,
+                                std::uint64_t instruction_id) {
+  if (m_config.size == 0) return m_lower->prefetch(now, address, depth, instruction_id);
+  if (depth > 0) return m_lower->prefetch(now, address, depth - 1, instruction_id);
+  const std::uint64_t line_no = address >> m_line_shift;
+  const std::uint32_t set = static_cast<std::uint32_t>(line_no & m_set_mask);
+  if (find(set, line_no) >= 0) {
+    ++m_counters.pf_redundant;
+    return prefetch_status::redundant;
+  }
+  bool granted = true;
+  const time_ps t = acquire_mshr(now + m_hit_ps, false, granted);
+  if (!granted) {
+    ++m_counters.pf_dropped;
+    return prefetch_status::dropped;
+  }
+  const std::uint32_t w = victim(set);
+  const std::uint64_t idx = std::uint64_t{set} * m_ways + w;
+  fill_event fe;
+  const bool dirty_victim = evict(set, w, fe);
+  request down;
+  down.address = line_no << m_line_shift;
+  down.size = m_config.line;
+  down.is_prefetch = true;
+  down.instruction_id = instruction_id;
+  ++m_counters.fills;
+  const time_ps ready = m_lower->access(t, down);
+  occupy_mshr(ready);
+  if (dirty_victim) write_back(t, fe.evicted_line_address);
+  set_tag(idx, line_no);
+  ++m_valid_lines;
+  m_ready[idx] = ready;
+  m_flags[idx] = flag_prefetched;
+  touch(set, w);
+  ++m_counters.pf_issued;
+  if (m_prefetcher) {
+    fe.time = t;
+    fe.ready = ready;
+    fe.line_address = down.address;
+    fe.prefetch = true;
+    m_prefetcher->on_fill(fe);
+  }
+  return prefetch_status::issued;
+}
+
+bool cache::contains(std::uint64_t address) const {
+  if (m_config.size == 0) return false;
+  const std::uint64_t line_no = address >> m_line_shift;
+  return find(static_cast<std::uint32_t>(line_no & m_set_mask), line_no) >= 0;
+}
+
+bool cache::is_dirty(std::uint64_t address) const {
+  if (m_config.size == 0) return false;
+  const std::uint64_t line_no = address >> m_line_shift;
+  const std::uint32_t set = static_cast<std::uint32_t>(line_no & m_set_mask);
+  const int w = find(set, line_no);
+  return w >= 0 && (m_flags[std::uint64_t{set} * m_ways + static_cast<std::uint32_t>(w)] & flag_dirty);
+}
+
+time_ps cache::ready_time(std::uint64_t address) const {
+  if (m_config.size == 0) return 0;
+  const std::uint64_t line_no = address >> m_line_shift;
+  const std::uint32_t set = static_cast<std::uint32_t>(line_no & m_set_mask);
+  const int w = find(set, line_no);
+  return w < 0 ? 0 : m_ready[std::uint64_t{set} * m_ways + static_cast<std::uint32_t>(w)];
+}
+
+std::uint64_t cache::unused_prefetched_lines() const {
+  std::uint64_t n = 0;
+  for (std::uint64_t i = 0; i < m_tags.size(); ++i)
+    if (m_tags[i] != invalid_tag && (m_flags[i] & flag_prefetched)) ++n;
+  return n;
+}
+
+void cache::publish() {
+  auto& c = m_counters;
+  auto& s = m_stats;
+  s.add_derived(
+      "config",
+      [this] {
+        return nlohmann::json{{"size", m_config.size},
+                              {"line", m_config.line},
+                              {"ways", m_ways},
+                              {"sets", m_sets},
+                              {"replacement", to_string(m_config.replacement)},
+                              {"write_policy", to_string(m_config.write)},
+                              {"mshrs", m_config.mshrs},
+                              {"hit_latency_cycles", m_config.hit_latency},
+                              {"ports", m_config.ports},
+                              {"port_occupancy_cycles", m_config.port_occupancy},
+                              {"clock_period_ps", m_config.clock_period}};
+      },
+      "geometry and timing parameters");
+  s.add("accesses", c.accesses, "demand accesses (one per line touched)");
+  s.add("reads", c.reads, "demand reads");
+  s.add("writes", c.writes, "demand writes");
+  s.add("hits", c.hits, "demand accesses that found the line present with its data");
+  s.add("misses", c.misses, "demand accesses that found no line (primary misses)");
+  s.add("read_misses", c.read_misses, "primary misses of reads");
+  s.add("write_misses", c.write_misses, "primary misses of writes");
+  s.add("mshr_merges", c.mshr_merges, "demand accesses merged into an in-flight fill (partial hits)");
+  s.add("mshr_stalls", c.mshr_stalls, "misses that waited for a free MSHR");
+  s.add("mshr_stall_ps", c.mshr_stall_ps, "total time misses waited for an MSHR (ps)");
+  s.add("port_wait_ps", c.port_wait_ps, "total time accesses waited for a port (ps)");
+  s.add("evictions", c.evictions, "valid lines evicted");
+  s.add("writebacks", c.writebacks, "dirty lines written to the level below");
+  s.add("fills", c.fills, "line fills requested from the level below");
+  s.add("forwarded_writes", c.forwarded_writes, "write misses passed below (no-write-allocate)");
+  s.add("prefetch_requests", c.prefetch_requests, "prefetch fills requested by the level above");
+  s.add("prefetch_request_misses", c.prefetch_request_misses, "... that missed here");
+  s.add("prefetch.issued", c.pf_issued, "prefetches that allocated an MSHR and a line");
+  s.add("prefetch.redundant", c.pf_redundant, "prefetches of lines already present or in flight");
+  s.add("prefetch.dropped", c.pf_dropped, "prefetches dropped because every MSHR was busy");
+  s.add("prefetch.useful", c.pf_useful, "prefetched lines used by a demand access (timely + late)");
+  s.add("prefetch.late", c.pf_late, "prefetched lines a demand reached before their fill (partial hits)");
+  s.add("prefetch.useless", c.pf_useless, "prefetched lines evicted unused");
+  s.add_derived(
+      "prefetch.unused_resident", [this] { return nlohmann::json(unused_prefetched_lines()); },
+      "prefetched lines still present and unused");
+  s.add_derived(
+      "prefetch.coverage", [&c] { return ratio(c.pf_useful, c.pf_useful + c.misses); },
+      "useful / (useful + demand misses): share of would-be misses the prefetches removed");
+  s.add_derived(
+      "prefetch.accuracy", [&c] { return ratio(c.pf_useful, c.pf_issued); }, "useful / issued");
+  s.add_derived(
+      "hit_rate", [&c] { return ratio(c.hits, c.accesses); }, "hits / accesses");
+  s.add_derived(
+      "miss_rate", [&c] { return ratio(c.misses, c.accesses); }, "misses / accesses");
+  s.add_derived(
+      "bytes_from_below", [this] { return nlohmann::json(m_counters.fills * m_config.line); },
+      "bytes of line fills");
+  s.add_derived(
+      "prefetcher", [this] { return m_prefetcher ? m_prefetcher->final_stats() : nlohmann::json("none"); },
+      "the attached prefetcher's own figures");
+}
+
+}  // namespace nvr::mem

@@ -1,0 +1,144 @@
+// One parameterised cache timing model, used as the NPU-side cache (NSB) and as the shared L2.
+// It keeps tags, state and timing only: data always comes from the backing store. See README.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ip/cache/memory_types.h"
+#include "ip/cache/stat_group.h"
+#include "ip/prefetch/prefetcher.h"
+
+namespace nvr::mem {
+
+enum class replacement_policy : std::uint8_t { lru, plru, random };
+enum class write_policy : std::uint8_t {
+  write_back_allocate,     // write hits and misses allocate and dirty the line
+  write_back_no_allocate,  // write hits dirty the line, write misses go to the level below
+};
+
+const char* to_string(replacement_policy p);
+const char* to_string(write_policy p);
+replacement_policy parse_replacement(const std::string& text);  // std::invalid_argument
+write_policy parse_write_policy(const std::string& text);       // "wb-wa" / "wb-nwa"
+
+struct cache_config {
+  std::uint64_t size = 16 * 1024;  // bytes; 0 = bypass (every access goes to the level below)
+  std::uint32_t line = 64;         // bytes, a power of two
+  std::uint32_t ways = 16;         // 0 = fully associative; size / (line * ways) a power of two
+  replacement_policy replacement = replacement_policy::plru;
+  std::uint64_t seed = 1;  // random replacement
+  write_policy write = write_policy::write_back_allocate;
+  std::uint32_t mshrs = 16;          // outstanding line fills; 0 = unlimited
+  std::uint32_t hit_latency = 2;     // cycles from port grant to data
+  std::uint32_t ports = 1;           // accesses accepted in parallel
+  std::uint32_t port_occupancy = 1;  // cycles a port is busy per line access (bandwidth)
+  std::uint32_t tick_period = 1;     // cycles between prefetcher ticks (0: never)
+  time_ps clock_period = 1000;       // ps (1 GHz)
+};
+
+// The cache's counters (demand accesses unless named otherwise).
+struct cache_counters {
+  std::uint64_t accesses = 0, reads = 0, writes = 0;
+  std::uint64_t hits = 0;    // line present, data there
+  std::uint64_t misses = 0;  // line absent (primary misses)
+  std::uint64_t read_misses = 0, write_misses = 0;
+  std::uint64_t mshr_merges = 0;  // line in flight: merged into its fill (partial hits)
+  std::uint64_t mshr_stalls = 0;  // misses that waited for a free MSHR
+  std::uint64_t mshr_stall_ps = 0;
+  std::uint64_t port_wait_ps = 0;  // time accesses waited for a port
+  std::uint64_t evictions = 0, writebacks = 0;
+  std::uint64_t fills = 0;             // line fills requested from below
+  std::uint64_t forwarded_writes = 0;  // write misses passed down (no-write-allocate)
+  std::uint64_t prefetch_requests = 0, prefetch_request_misses = 0;  // prefetch fills from above
+  // Prefetches into this cache (from its own prefetcher or from above with depth).
+  std::uint64_t pf_issued = 0, pf_redundant = 0, pf_dropped = 0;
+  std::uint64_t pf_useful = 0;   // prefetched lines a demand used (timely + late)
+  std::uint64_t pf_late = 0;     // ... of which the demand came before the fill
+  std::uint64_t pf_useless = 0;  // prefetched lines evicted unused
+};
+
+class cache final : public timing_target, public prefetch_sink {
+ public:
+  // `name`: statistics path ("memory.nsb"); empty publishes nothing. `lower`: the next level.
+  // std::invalid_argument on an impossible geometry.
+  cache(std::string name, const cache_config& config, timing_target* lower);
+  ~cache() override;
+
+  using timing_target::access;
+  time_ps access(time_ps now, const request& r) override;
+  prefetch_status prefetch(time_ps now, std::uint64_t address, unsigned depth,
+                           std::uint64_t instruction_id) override;
+  std::uint32_t line_size() const override { return m_config.line; }
+
+  // The prefetcher trained by this cache's demand accesses (not owned; nullptr: none).
+  void set_prefetcher(prefetcher* p, const value_source* values = nullptr);
+  prefetcher* get_prefetcher() const { return m_prefetcher; }
+  void set_lower(timing_target* lower) { m_lower = lower; }
+
+  // Forgets every line and reservation (counters stay).
+  void reset();
+
+  const cache_config& config() const { return m_config; }
+  const cache_counters& counters() const { return m_counters; }
+  const std::string& name() const { return m_stats.prefix(); }
+  bool bypassed() const { return m_config.size == 0; }
+  std::uint32_t sets() const { return m_sets; }
+  std::uint32_t ways() const { return m_ways; }
+
+  // Inspection for tests and tools.
+  bool contains(std::uint64_t address) const;
+  bool is_dirty(std::uint64_t address) const;
+  time_ps ready_time(std::uint64_t address) const;  // 0 when absent
+  std::uint64_t unused_prefetched_lines() const;
+
+ private:
+  static constexpr std::uint64_t invalid_tag = ~std::uint64_t{0};
+  enum : std::uint8_t { flag_dirty = 1, flag_prefetched = 2 };
+
+  time_ps access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r);
+  time_ps grant_port(time_ps now);
+  // When a miss at `t` gets an MSHR (later than t if all are busy and it may wait; `granted`
+  // false if it may not). occupy_mshr() then holds that MSHR until `ready`.
+  time_ps acquire_mshr(time_ps t, bool may_wait, bool& granted);
+  void occupy_mshr(time_ps ready);
+  int find(std::uint32_t set, std::uint64_t line_no) const;
+  std::uint32_t victim(std::uint32_t set);
+  void touch(std::uint32_t set, std::uint32_t way);
+  // Empties (set, way), noting the evicted line in `fill`; returns whether it was dirty.
+  bool evict(std::uint32_t set, std::uint32_t way, fill_event& fill);
+  void write_back(time_ps t, std::uint64_t line_address);
+  void publish();
+  void set_tag(std::uint64_t idx, std::uint64_t line_no) {
+    m_tags[idx] = line_no;
+    m_tag_low[idx] = static_cast<std::uint32_t>(line_no);
+  }
+
+  cache_config m_config;
+  timing_target* m_lower;
+  prefetcher* m_prefetcher = nullptr;
+  time_ps m_hit_ps, m_occupancy_ps, m_tick_ps;
+  std::uint32_t m_sets = 0, m_ways = 0, m_line_shift = 0, m_plru_levels = 0;
+  std::uint64_t m_valid_lines = 0;
+  std::uint64_t m_set_mask = 0;
+
+  std::vector<std::uint64_t> m_tags;                   // line number, invalid_tag when empty
+  std::vector<std::uint32_t> m_tag_low;                // low 32 bits of m_tags, for the vector compare
+  std::vector<time_ps> m_ready;                        // fill-ready time per line
+  std::vector<std::uint8_t> m_flags;                   // flag_dirty | flag_prefetched
+  std::vector<std::uint64_t> m_stamp;                  // LRU: last use
+  std::vector<std::uint64_t> m_plru;                   // PLRU: ways - 1 tree bits per set, packed
+  std::vector<std::uint64_t> m_plru_keep, m_plru_set;  // PLRU: per-way masks of a use
+  std::uint64_t m_clock = 0;                           // LRU use counter
+  std::uint64_t m_rng;                                 // random replacement (xorshift64)
+  std::vector<time_ps> m_port_free;
+  std::vector<time_ps> m_mshr_ready;  // a min-heap of release times (padded, see occupy_mshr)
+  std::uint32_t m_mshrs = 0;
+  time_ps m_next_tick = 0;
+
+  cache_counters m_counters;
+  stat_group m_stats;
+};
+
+}  // namespace nvr::mem

@@ -1,0 +1,54 @@
+#include "ip/cache/hierarchy.h"
+
+#include <stdexcept>
+
+#include "ip/prefetch/factory.h"
+
+namespace nvr::mem {
+
+cache_config hierarchy_config::default_nsb() {
+  cache_config c;
+  c.size = 16 * 1024;
+  c.line = 64;
+  c.ways = 16;
+  c.replacement = replacement_policy::plru;
+  c.mshrs = 16;
+  c.hit_latency = 2;
+  c.ports = 1;
+  c.clock_period = 1000;
+  return c;
+}
+
+cache_config hierarchy_config::default_l2() {
+  cache_config c;
+  c.size = 256 * 1024;
+  c.line = 64;
+  c.ways = 8;
+  c.replacement = replacement_policy::plru;
+  c.mshrs = 32;
+  c.hit_latency = 12;
+  c.ports = 1;
+  c.clock_period = 1000;
+  c.seed = 2;
+  return c;
+}
+
+namespace {
+const hierarchy_config& checked(const hierarchy_config& c) {
+  if (c.prefetch_level != "nsb" && c.prefetch_level != "l2")
+    throw std::invalid_argument("prefetch level '" + c.prefetch_level + "' is neither nsb nor l2");
+  return c;
+}
+}  // namespace
+
+hierarchy::hierarchy(const std::string& name, const hierarchy_config& config,
+                     const prefetcher_environment& env, const value_source* values)
+    : m_config(checked(config)),
+      m_dram(name.empty() ? "" : name + ".dram", config.dram),
+      m_l2(name.empty() ? "" : name + ".l2", config.l2, &m_dram),
+      m_nsb(name.empty() ? "" : name + ".nsb", config.nsb, &m_l2),
+      m_prefetcher(prefetcher_factory::instance().make(config.prefetcher, config.prefetcher_params, env)) {
+  if (m_prefetcher) prefetch_cache().set_prefetcher(m_prefetcher.get(), values);
+}
+
+}  // namespace nvr::mem

@@ -1,0 +1,243 @@
+#include "tools/trace-sim/trace.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <istream>
+#include <ostream>
+#include <sstream>
+
+namespace nvr::trace {
+
+void trace::add(std::uint64_t address, std::uint32_t size, bool is_write, std::uint64_t instruction_id,
+                const std::vector<std::int64_t>& record_values) {
+  record r;
+  r.address = address;
+  r.size = size;
+  r.is_write = is_write;
+  r.instruction_id = instruction_id;
+  r.value_offset = static_cast<std::uint32_t>(values.size());
+  r.value_count = static_cast<std::uint32_t>(record_values.size());
+  values.insert(values.end(), record_values.begin(), record_values.end());
+  records.push_back(r);
+}
+
+mem::request trace::request_of(const record& r) const {
+  mem::request q;
+  q.address = r.address;
+  q.size = r.size;
+  q.is_write = r.is_write;
+  q.instruction_id = r.instruction_id;
+  if (r.value_count) {
+    q.values = &values[r.value_offset];
+    q.value_count = r.value_count;
+  }
+  return q;
+}
+
+format parse_format(const std::string& text) {
+  if (text == "auto") return format::automatic;
+  if (text == "text") return format::text;
+  if (text == "binary") return format::binary;
+  throw std::invalid_argument("'" + text + "' is not a trace format (auto, text, binary)");
+}
+
+namespace {
+
+constexpr std::uint32_t max_size = 1u << 20;
+
+[[noreturn]] void fail_line(const std::string& source, std::uint64_t line, const std::string& what) {
+  throw trace_error(source + ":" + std::to_string(line) + ": " + what);
+}
+
+// An unsigned integer, decimal or 0x hexadecimal, the whole token.
+bool parse_unsigned(const std::string& token, std::uint64_t& v) {
+  if (token.empty() || token[0] == '-' || token[0] == '+') return false;
+  errno = 0;
+  char* end = nullptr;
+  const bool hex = token.size() > 2 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X');
+  v = std::strtoull(token.c_str(), &end, hex ? 16 : 10);
+  return errno == 0 && end == token.c_str() + token.size();
+}
+
+bool parse_signed(const std::string& token, std::int64_t& v) {
+  if (token.empty()) return false;
+  const bool negative = token[0] == '-';
+  std::uint64_t magnitude = 0;
+  if (!parse_unsigned(negative ? token.substr(1) : token, magnitude)) return false;
+  if (negative) {
+    if (magnitude > (std::uint64_t{1} << 63)) return false;
+    v = static_cast<std::int64_t>(0 - magnitude);
+  } else {
+    if (magnitude > static_cast<std::uint64_t>(INT64_MAX)) return false;
+    v = static_cast<std::int64_t>(magnitude);
+  }
+  return true;
+}
+
+}  // namespace
+
+trace read_text(std::istream& in, const std::string& source) {
+  trace t;
+  std::string text;
+  std::uint64_t number = 0;
+  std::vector<std::int64_t> vals;
+  while (std::getline(in, text)) {
+    ++number;
+    const auto hash = text.find('#');
+    if (hash != std::string::npos) text.resize(hash);
+    std::istringstream line(text);
+    std::string op;
+    if (!(line >> op)) continue;  // blank or comment
+    bool is_write;
+    if (op == "R" || op == "r")
+      is_write = false;
+    else if (op == "W" || op == "w")
+      is_write = true;
+    else
+      fail_line(source, number, "unknown operation '" + op + "' (expected R or W)");
+    std::string token;
+    std::uint64_t address = 0, size = 0, insn = 0;
+    if (!(line >> token)) fail_line(source, number, "missing address");
+    if (!parse_unsigned(token, address)) fail_line(source, number, "bad address '" + token + "'");
+    if (!(line >> token)) fail_line(source, number, "missing size");
+    if (!parse_unsigned(token, size) || size == 0 || size > max_size)
+      fail_line(source, number, "bad size '" + token + "' (1 to " + std::to_string(max_size) + " bytes)");
+    if (address + size < address) fail_line(source, number, "access wraps around the address space");
+    if (line >> token) {
+      if (!parse_unsigned(token, insn)) fail_line(source, number, "bad instruction id '" + token + "'");
+    }
+    vals.clear();
+    while (line >> token) {
+      std::int64_t v = 0;
+      if (!parse_signed(token, v)) fail_line(source, number, "bad value '" + token + "'");
+      vals.push_back(v);
+    }
+    if (!vals.empty() && size % vals.size() != 0)
+      fail_line(
+          source, number,
+          std::to_string(vals.size()) + " values do not divide the size " + std::to_string(size) + " evenly");
+    t.add(address, static_cast<std::uint32_t>(size), is_write, insn, vals);
+  }
+  if (in.bad()) throw trace_error(source + ": read error");
+  return t;
+}
+
+namespace {
+
+template <typename T>
+T get_le(const unsigned char* p) {
+  T v = 0;
+  for (unsigned i = 0; i < sizeof(T); ++i) v |= static_cast<T>(static_cast<T>(p[i]) << (8 * i));
+  return v;
+}
+
+template <typename T>
+void put_le(std::ostream& out, T v) {
+  unsigned char b[sizeof(T)];
+  for (unsigned i = 0; i < sizeof(T); ++i)
+    b[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(v) >> (8 * i));
+  out.write(reinterpret_cast<const char*>(b), sizeof(T));
+}
+
+constexpr std::size_t header_bytes = 16, record_bytes = 24;
+
+}  // namespace
+
+trace read_binary(std::istream& in, const std::string& source) {
+  std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw trace_error(source + ": read error");
+  if (data.size() < header_bytes || std::memcmp(data.data(), binary_magic, sizeof binary_magic) != 0)
+    throw trace_error(source + ": not a binary nvr trace (no NVRTRACE header)");
+  const auto version = get_le<std::uint32_t>(&data[8]);
+  if (version != binary_version)
+    throw trace_error(source + ": binary trace version " + std::to_string(version) + " (this reader knows " +
+                      std::to_string(binary_version) + ")");
+  trace t;
+  std::size_t pos = header_bytes;
+  std::uint64_t number = 0;
+  std::vector<std::int64_t> vals;
+  while (pos < data.size()) {
+    ++number;
+    const std::string where =
+        source + ": record " + std::to_string(number) + " at byte " + std::to_string(pos) + ": ";
+    if (data.size() - pos < record_bytes) throw trace_error(where + "truncated");
+    const unsigned char* p = &data[pos];
+    const std::uint8_t op = p[0];
+    const auto count = get_le<std::uint16_t>(p + 2);
+    const auto size = get_le<std::uint32_t>(p + 4);
+    const auto address = get_le<std::uint64_t>(p + 8);
+    const auto insn = get_le<std::uint64_t>(p + 16);
+    if (op > 1) throw trace_error(where + "unknown operation " + std::to_string(op) + " (0 read, 1 write)");
+    if (p[1] != 0) throw trace_error(where + "reserved byte is not zero");
+    if (size == 0 || size > max_size) throw trace_error(where + "bad size " + std::to_string(size));
+    if (address + size < address) throw trace_error(where + "access wraps around the address space");
+    if (count && size % count != 0) throw trace_error(where + "values do not divide the size evenly");
+    pos += record_bytes;
+    if ((data.size() - pos) / 8 < count) throw trace_error(where + "truncated values");
+    vals.resize(count);
+    for (unsigned i = 0; i < count; ++i, pos += 8)
+      vals[i] = static_cast<std::int64_t>(get_le<std::uint64_t>(&data[pos]));
+    t.add(address, size, op == 1, insn, vals);
+  }
+  return t;
+}
+
+trace read_file(const std::string& path, format f) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw trace_error(path + ": cannot open (" + std::strerror(errno) + ")");
+  if (f == format::automatic) {
+    char head[sizeof binary_magic] = {};
+    in.read(head, sizeof head);
+    f = in.gcount() == sizeof head && std::memcmp(head, binary_magic, sizeof head) == 0 ? format::binary
+                                                                                        : format::text;
+    in.clear();
+    in.seekg(0);
+  }
+  return f == format::binary ? read_binary(in, path) : read_text(in, path);
+}
+
+void write_text(std::ostream& out, const trace& t) {
+  for (const record& r : t.records) {
+    out << (r.is_write ? 'W' : 'R') << " 0x" << std::hex << r.address << std::dec << ' ' << r.size << ' '
+        << r.instruction_id;
+    for (std::uint32_t i = 0; i < r.value_count; ++i) out << ' ' << t.values[r.value_offset + i];
+    out << '\n';
+  }
+}
+
+void write_binary(std::ostream& out, const trace& t) {
+  out.write(binary_magic, sizeof binary_magic);
+  put_le<std::uint32_t>(out, binary_version);
+  put_le<std::uint32_t>(out, 0);
+  for (const record& r : t.records) {
+    put_le<std::uint8_t>(out, r.is_write ? 1 : 0);
+    put_le<std::uint8_t>(out, 0);
+    put_le<std::uint16_t>(out, static_cast<std::uint16_t>(r.value_count));
+    put_le<std::uint32_t>(out, r.size);
+    put_le<std::uint64_t>(out, r.address);
+    put_le<std::uint64_t>(out, r.instruction_id);
+    for (std::uint32_t i = 0; i < r.value_count; ++i)
+      put_le<std::uint64_t>(out, static_cast<std::uint64_t>(t.values[r.value_offset + i]));
+  }
+}
+
+trace_values::trace_values(const trace& t) {
+  for (const record& r : t.records) {
+    if (!r.value_count) continue;
+    const std::uint32_t elem = r.size / r.value_count;
+    for (std::uint32_t i = 0; i < r.value_count; ++i)
+      m_values[r.address + std::uint64_t{i} * elem] = t.values[r.value_offset + i];
+  }
+}
+
+bool trace_values::read(std::uint64_t address, std::uint32_t bytes, std::int64_t& value) const {
+  (void)bytes;
+  auto it = m_values.find(address);
+  if (it == m_values.end()) return false;
+  value = it->second;
+  return true;
+}
+
+}  // namespace nvr::trace
