@@ -120,6 +120,11 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-extern "C" int sc_main(int argc, char** argv) {
-  return run(argc, argv);
+extern "C" int sc_main(int argc, char** argv) { return run(argc, argv); }
+
+// Our own main() takes precedence over the one in libsystemc: SystemC prints its banner before
+// sc_main() runs, and users asked for the firmware's output, not the kernel's.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", /*overwrite=*/0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }
