@@ -102,7 +102,9 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
       ("uart-out", po::value<std::string>()->value_name("FILE"), "write the UART's output to FILE instead of stdout")
       ("dram-size", po::value<std::string>()->default_value("256M")->value_name("SIZE"), "DRAM size (e.g. 256M)")
       ("dmi", po::value<std::string>()->default_value("on")->value_name("on|off"),
-       "let the CPU access memory directly (DMI); off sends every access through the bus");
+       "let the CPU access memory directly (DMI); off sends every access through the bus")
+      ("misaligned", po::value<std::string>()->default_value("emulate")->value_name("emulate|trap"),
+       "misaligned loads and stores: performed (as QEMU virt does) or trapped (causes 4 and 6)");
   add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -164,6 +166,10 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   if (config.soc.dram_size == 0 || config.soc.dram_size > max_dram_size)
     throw usage_error("--dram-size: must be between 1 byte and " + std::to_string(max_dram_size >> 20) + " MiB");
   config.soc.cpu.dmi = parse_switch("dmi", text("dmi"));
+  const std::string misaligned = text("misaligned");
+  if (misaligned != "emulate" && misaligned != "trap")
+    throw usage_error("--misaligned: '" + misaligned + "' is not emulate or trap");
+  config.soc.cpu.trap_misaligned = misaligned == "trap";
   return config;
 }
 

@@ -33,6 +33,7 @@ TEST(options, defaults) {
   EXPECT_EQ(config->max_time, sc_core::SC_ZERO_TIME);
   EXPECT_EQ(config->soc.cpu.max_instructions, 0u);
   EXPECT_TRUE(config->soc.cpu.dmi);
+  EXPECT_FALSE(config->soc.cpu.trap_misaligned);
   EXPECT_EQ(config->soc.dram_size, 256u << 20);
 }
 
@@ -85,6 +86,7 @@ TEST(options, bad_input_is_a_clear_error) {
   expect_usage_error({"fw.elf", "--dram-size", "99999999999999999999"}, "--dram-size");
   expect_usage_error({"fw.elf", "--log-level", "loud"}, "--log-level");
   expect_usage_error({"fw.elf", "--dmi", "maybe"}, "--dmi");
+  expect_usage_error({"fw.elf", "--misaligned", "ignore"}, "--misaligned");
   expect_usage_error({"a.elf", "b.elf"}, "");
   expect_usage_error({"fw.elf", "--config", "/nonexistent/nvr-vp.cfg"}, "cannot open");
 }
