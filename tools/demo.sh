@@ -10,3 +10,6 @@ mkdir -p out
 echo "== nvr-vp running firmware/tests/hello (UART output follows)"
 ./build/platform/nvr-vp --firmware build/firmware/bin/hello.elf --stats out/hello-stats.json "$@"
 echo "== statistics written to out/hello-stats.json"
+echo "== nvr-vp running firmware/bench/compute (about 200 million instructions)"
+./build/platform/nvr-vp --firmware build/firmware/bin/compute.elf --stats out/compute-stats.json "$@"
+echo "== statistics written to out/compute-stats.json"
