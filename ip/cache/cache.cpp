@@ -65,7 +65,6 @@ cache::cache(std::string name, const cache_config& config, timing_target* lower)
     m_plru_levels = log2_exact(m_ways);
     m_set_mask = m_sets - 1;
     m_tags.assign(lines, invalid_tag);
-    m_tag_low.assign(lines, static_cast<std::uint32_t>(invalid_tag));
     m_ready.assign(lines, 0);
     m_flags.assign(lines, 0);
     if (config.replacement == replacement_policy::lru) m_stamp.assign(lines, 0);
@@ -87,8 +86,7 @@ cache::cache(std::string name, const cache_config& config, timing_target* lower)
   }
   m_port_free.assign(config.ports, 0);
   m_mshrs = config.mshrs;
-  m_mshr_ready.assign(2 * std::size_t{m_mshrs} + 2, ~time_ps{0});
-  std::fill_n(m_mshr_ready.begin(), m_mshrs, 0);
+  m_mshr_release.assign(m_mshrs);
   publish();
 }
 
@@ -102,13 +100,12 @@ void cache::set_prefetcher(prefetcher* p, const value_source* values) {
 
 void cache::reset() {
   std::fill(m_tags.begin(), m_tags.end(), invalid_tag);
-  std::fill(m_tag_low.begin(), m_tag_low.end(), static_cast<std::uint32_t>(invalid_tag));
   std::fill(m_ready.begin(), m_ready.end(), 0);
   std::fill(m_flags.begin(), m_flags.end(), 0);
   std::fill(m_stamp.begin(), m_stamp.end(), 0);
   std::fill(m_plru.begin(), m_plru.end(), 0);
   std::fill(m_port_free.begin(), m_port_free.end(), 0);
-  std::fill_n(m_mshr_ready.begin(), m_mshrs, 0);
+  m_mshr_release.assign(m_mshrs);
   m_clock = 0;
   m_next_tick = 0;
   m_valid_lines = 0;
@@ -126,15 +123,14 @@ time_ps cache::access(time_ps now, const request& r) {
     m_prefetcher->on_tick(now);
     m_next_tick = now + m_tick_ps;
   }
-  const std::uint64_t line_mask = ~std::uint64_t{m_config.line - 1};
   const std::uint64_t size = r.size ? r.size : 1;
-  const std::uint64_t first = r.address & line_mask;
-  if (r.address + size - first <= m_config.line)
+  const std::uint64_t offset = r.address & (m_config.line - 1);
+  if (offset + size <= m_config.line)
     return access_line(now, r.address, static_cast<std::uint32_t>(size), r);
   // An access across lines is one access per line; it completes with the last of them.
   time_ps done = now;
   const std::uint64_t end = r.address + size;
-  for (std::uint64_t l = first; l < end; l += m_config.line) {
+  for (std::uint64_t l = r.address - offset; l < end; l += m_config.line) {
     const std::uint64_t a = std::max(l, r.address);
     const std::uint64_t n = std::min(end, l + m_config.line) - a;
     done = std::max(done, access_line(now, a, static_cast<std::uint32_t>(n), r));
@@ -153,11 +149,9 @@ time_ps cache::grant_port(time_ps now) {
 }
 
 time_ps cache::acquire_mshr(time_ps t, bool may_wait, bool& granted) {
-  // The MSHRs' release times form a min-heap: the earliest is the one to take (any free one is
-  // as good as another), and taking it replaces the top.
   granted = true;
   if (m_mshrs == 0) return t;
-  const time_ps earliest = m_mshr_ready.front();
+  const time_ps earliest = m_mshr_release.earliest();
   if (earliest > t) {
     if (!may_wait) {
       granted = false;
@@ -170,37 +164,49 @@ time_ps cache::acquire_mshr(time_ps t, bool may_wait, bool& granted) {
   return t;
 }
 
-void cache::occupy_mshr(time_ps ready) {
-  if (m_mshrs == 0) return;
-  // Replace the top (the MSHR just taken) and sift down. The array is padded with never-free
-  // entries up to 2 * m_mshrs, so every node has two children and the loop has one branch.
-  time_ps* h = m_mshr_ready.data();
-  std::size_t i = 0;
-  for (std::size_t l = 1; l < m_mshrs; l = 2 * i + 1) {
-    const std::size_t c = l + (h[l + 1] < h[l]);
-    if (h[c] >= ready) break;
-    h[i] = h[c];
-    i = c;
+void cache::release_queue::assign(std::uint32_t count) {
+  std::size_t capacity = 1;
+  while (capacity < count) capacity *= 2;
+  m_times.assign(capacity, 0);
+  m_head = 0;
+  m_count = count;
+  m_mask = capacity - 1;
+}
+
+void cache::release_queue::replace_earliest(time_ps release) {
+  m_head = (m_head + 1) & m_mask;
+  // The slot just past the last entry is free; move later entries up until `release` fits.
+  std::size_t at = (m_head + m_count - 1) & m_mask;
+  while (at != m_head) {
+    const std::size_t before = (at - 1) & m_mask;
+    if (m_times[before] <= release) break;
+    m_times[at] = m_times[before];
+    at = before;
   }
-  h[i] = ready;
+  m_times[at] = release;
 }
 
 int cache::find(std::uint32_t set, std::uint64_t line_no) const {
-  const std::uint64_t base = std::uint64_t{set} * m_ways;
-  const std::uint64_t* tags = &m_tags[base];
+  const std::uint64_t* tags = &m_tags[std::uint64_t{set} * m_ways];
 #ifdef __SSE2__
-  if ((m_ways & 3) == 0 && m_ways <= 32) {
-    // Low 32 bits of the tags, four ways per compare; a candidate is checked against the full tag.
-    const std::uint32_t* low = &m_tag_low[base];
+  if ((m_ways & 3) == 0) {
+    // The low 32 bits of four tags per compare, up to 64 ways per mask; a candidate is then
+    // checked against the full tag (they differ only for addresses 2^32 lines apart).
     const __m128i key = _mm_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(line_no)));
-    std::uint32_t match = 0;
-    for (std::uint32_t w = 0; w < m_ways; w += 4) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(low + w));
-      match |= static_cast<std::uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, key)))) << w;
-    }
-    for (; match; match &= match - 1) {
-      const int w = __builtin_ctz(match);
-      if (tags[w] == line_no) return w;
+    for (std::uint32_t chunk = 0; chunk < m_ways; chunk += 64) {
+      const std::uint32_t chunk_end = std::min(m_ways, chunk + 64);
+      std::uint64_t match = 0;
+      for (std::uint32_t w = chunk; w < chunk_end; w += 4) {
+        const __m128 a = _mm_loadu_ps(reinterpret_cast<const float*>(tags + w));
+        const __m128 b = _mm_loadu_ps(reinterpret_cast<const float*>(tags + w + 2));
+        const __m128i low = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+        match |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(low, key))))}
+                 << (w - chunk);
+      }
+      for (; match; match &= match - 1) {
+        const std::uint32_t w = chunk + static_cast<std::uint32_t>(__builtin_ctzll(match));
+        if (tags[w] == line_no) return static_cast<int>(w);
+      }
     }
     return -1;
   }
@@ -255,21 +261,24 @@ std::uint32_t cache::victim(std::uint32_t set) {
   return 0;
 }
 
-bool cache::evict(std::uint32_t set, std::uint32_t way, fill_event& fill) {
-  const std::uint64_t idx = std::uint64_t{set} * m_ways + way;
-  if (m_tags[idx] == invalid_tag) return false;
+bool cache::evict(std::uint64_t idx) {
   ++m_counters.evictions;
-  fill.evicted = true;
-  fill.evicted_line_address = m_tags[idx] << m_line_shift;
-  if (m_flags[idx] & flag_prefetched) {
-    ++m_counters.pf_useless;
-    fill.evicted_unused_prefetch = true;
-  }
+  if (m_flags[idx] & flag_prefetched) ++m_counters.pf_useless;
   const bool dirty = (m_flags[idx] & flag_dirty) != 0;
-  set_tag(idx, invalid_tag);
+  m_tags[idx] = invalid_tag;
   m_flags[idx] = 0;
   --m_valid_lines;
   return dirty;
+}
+
+void cache::install(std::uint32_t set, std::uint32_t way, std::uint64_t line_no, time_ps ready,
+                    std::uint8_t flags) {
+  const std::uint64_t idx = std::uint64_t{set} * m_ways + way;
+  m_tags[idx] = line_no;
+  ++m_valid_lines;
+  m_ready[idx] = ready;
+  m_flags[idx] = flags;
+  touch(set, way);
 }
 
 void cache::write_back(time_ps t, std::uint64_t line_address) {
@@ -281,6 +290,19 @@ void cache::write_back(time_ps t, std::uint64_t line_address) {
   wb.size = m_config.line;
   wb.is_write = true;
   m_lower->access(t, wb);
+}
+
+void cache::notify_fill(time_ps t, time_ps ready, std::uint64_t line_no, bool prefetch, std::uint64_t evicted_tag,
+                        bool evicted_unused_prefetch) {
+  fill_event fe;
+  fe.time = t;
+  fe.ready = ready;
+  fe.line_address = line_no << m_line_shift;
+  fe.prefetch = prefetch;
+  fe.evicted = evicted_tag != invalid_tag;
+  if (fe.evicted) fe.evicted_line_address = evicted_tag << m_line_shift;
+  fe.evicted_unused_prefetch = evicted_unused_prefetch;
+  m_prefetcher->on_fill(fe);
 }
 
 time_ps cache::access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r) {
@@ -296,80 +318,14 @@ time_ps cache::access_line(time_ps now, std::uint64_t address, std::uint32_t siz
     ++m_counters.prefetch_requests;
   }
 
-  bool hit = false, in_flight = false, prefetch_hit = false;
+  lookup_result found;
+  const int way = find(set, line_no);
   time_ps done;
-  int way = find(set, line_no);
   if (way >= 0) {
-    const std::uint64_t idx = std::uint64_t{set} * m_ways + static_cast<std::uint32_t>(way);
     touch(set, static_cast<std::uint32_t>(way));
-    const time_ps ready = m_ready[idx];
-    in_flight = ready > start;
-    hit = !in_flight;
-    if (demand) {
-      ++(in_flight ? m_counters.mshr_merges : m_counters.hits);
-      if (m_flags[idx] & flag_prefetched) {
-        prefetch_hit = true;
-        ++m_counters.pf_useful;
-        if (in_flight) ++m_counters.pf_late;
-        m_flags[idx] &= static_cast<std::uint8_t>(~flag_prefetched);
-      }
-    }
-    if (r.is_write) {
-      m_flags[idx] |= flag_dirty;
-      done = lookup;  // posted: merged into the line when it arrives
-    } else {
-      done = std::max(lookup, ready);
-    }
+    done = hit_line(std::uint64_t{set} * m_ways + static_cast<std::uint32_t>(way), start, lookup, r, found);
   } else {
-    if (demand) {
-      ++m_counters.misses;
-      ++(r.is_write ? m_counters.write_misses : m_counters.read_misses);
-    } else {
-      ++m_counters.prefetch_request_misses;
-    }
-    if (r.is_write && m_config.write == write_policy::write_back_no_allocate) {
-      ++m_counters.forwarded_writes;
-      request down = r;
-      down.address = address;
-      down.size = size;
-      done = m_lower->access(lookup, down);
-    } else {
-      const bool full_line_write = r.is_write && size == m_config.line;
-      bool granted = true;
-      const time_ps t = full_line_write ? lookup : acquire_mshr(lookup, true, granted);
-      const std::uint32_t w = victim(set);
-      const std::uint64_t idx = std::uint64_t{set} * m_ways + w;
-      fill_event fe;
-      const bool dirty_victim = evict(set, w, fe);
-      time_ps ready = t;
-      if (!full_line_write) {
-        request down;
-        down.address = line_no << m_line_shift;
-        down.size = m_config.line;
-        down.is_prefetch = r.is_prefetch;
-        down.instruction_id = r.instruction_id;
-        if (size == r.size) {
-          down.values = r.values;
-          down.value_count = r.value_count;
-        }
-        ++m_counters.fills;
-        ready = m_lower->access(t, down);
-        occupy_mshr(ready);
-      }
-      if (dirty_victim) write_back(t, fe.evicted_line_address);
-      set_tag(idx, line_no);
-      ++m_valid_lines;
-      m_ready[idx] = ready;
-      m_flags[idx] = r.is_write ? flag_dirty : 0;
-      touch(set, w);
-      done = r.is_write ? t : ready;
-      if (m_prefetcher) {
-        fe.time = t;
-        fe.ready = ready;
-        fe.line_address = line_no << m_line_shift;
-        m_prefetcher->on_fill(fe);
-      }
-    }
+    done = miss_line(set, line_no, address, size, lookup, r);
   }
 
   if (m_prefetcher && demand) {
@@ -380,9 +336,9 @@ time_ps cache::access_line(time_ps now, std::uint64_t address, std::uint32_t siz
     e.size = size;
     e.instruction_id = r.instruction_id;
     e.is_write = r.is_write;
-    e.hit = hit;
-    e.in_flight = in_flight;
-    e.prefetch_hit = prefetch_hit;
+    e.hit = found.hit;
+    e.in_flight = found.in_flight;
+    e.prefetch_hit = found.prefetch_hit;
     if (size == r.size) {
       e.values = r.values;
       e.value_count = r.value_count;
@@ -390,6 +346,70 @@ time_ps cache::access_line(time_ps now, std::uint64_t address, std::uint32_t siz
     m_prefetcher->on_access(e);
   }
   return done;
+}
+
+time_ps cache::hit_line(std::uint64_t idx, time_ps start, time_ps lookup, const request& r, lookup_result& found) {
+  const time_ps ready = m_ready[idx];
+  found.in_flight = ready > start;
+  found.hit = !found.in_flight;
+  if (!r.is_prefetch) {
+    ++(found.in_flight ? m_counters.mshr_merges : m_counters.hits);
+    if (m_flags[idx] & flag_prefetched) {
+      found.prefetch_hit = true;
+      ++m_counters.pf_useful;
+      if (found.in_flight) ++m_counters.pf_late;
+      m_flags[idx] &= static_cast<std::uint8_t>(~flag_prefetched);
+    }
+  }
+  if (r.is_write) {
+    m_flags[idx] |= flag_dirty;
+    return lookup;  // posted: merged into the line when it arrives
+  }
+  return std::max(lookup, ready);
+}
+
+time_ps cache::miss_line(std::uint32_t set, std::uint64_t line_no, std::uint64_t address, std::uint32_t size,
+                         time_ps lookup, const request& r) {
+  if (!r.is_prefetch) {
+    ++m_counters.misses;
+    ++(r.is_write ? m_counters.write_misses : m_counters.read_misses);
+  } else {
+    ++m_counters.prefetch_request_misses;
+  }
+  if (r.is_write && m_config.write == write_policy::write_back_no_allocate) {
+    ++m_counters.forwarded_writes;
+    request down = r;
+    down.address = address;
+    down.size = size;
+    return m_lower->access(lookup, down);
+  }
+  const bool full_line_write = r.is_write && size == m_config.line;
+  bool granted = true;
+  const time_ps t = full_line_write ? lookup : acquire_mshr(lookup, true, granted);
+  const std::uint32_t w = victim(set);
+  const std::uint64_t idx = std::uint64_t{set} * m_ways + w;
+  const std::uint64_t evicted = m_tags[idx];
+  const bool evicted_unused_prefetch = evicted != invalid_tag && (m_flags[idx] & flag_prefetched);
+  const bool dirty_victim = evicted != invalid_tag && evict(idx);
+  time_ps ready = t;
+  if (!full_line_write) {
+    request down;
+    down.address = line_no << m_line_shift;
+    down.size = m_config.line;
+    down.is_prefetch = r.is_prefetch;
+    down.instruction_id = r.instruction_id;
+    if (size == r.size) {
+      down.values = r.values;
+      down.value_count = r.value_count;
+    }
+    ++m_counters.fills;
+    ready = m_lower->access(t, down);
+    occupy_mshr(ready);
+  }
+  if (dirty_victim) write_back(t, evicted << m_line_shift);
+  install(set, w, line_no, ready, r.is_write ? flag_dirty : 0);
+  if (m_prefetcher) notify_fill(t, ready, line_no, false, evicted, evicted_unused_prefetch);
+  return r.is_write ? t : ready;
 }
 
 prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned depth,
@@ -410,8 +430,9 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   }
   const std::uint32_t w = victim(set);
   const std::uint64_t idx = std::uint64_t{set} * m_ways + w;
-  fill_event fe;
-  const bool dirty_victim = evict(set, w, fe);
+  const std::uint64_t evicted = m_tags[idx];
+  const bool evicted_unused_prefetch = evicted != invalid_tag && (m_flags[idx] & flag_prefetched);
+  const bool dirty_victim = evicted != invalid_tag && evict(idx);
   request down;
   down.address = line_no << m_line_shift;
   down.size = m_config.line;
@@ -420,20 +441,10 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   ++m_counters.fills;
   const time_ps ready = m_lower->access(t, down);
   occupy_mshr(ready);
-  if (dirty_victim) write_back(t, fe.evicted_line_address);
-  set_tag(idx, line_no);
-  ++m_valid_lines;
-  m_ready[idx] = ready;
-  m_flags[idx] = flag_prefetched;
-  touch(set, w);
+  if (dirty_victim) write_back(t, evicted << m_line_shift);
+  install(set, w, line_no, ready, flag_prefetched);
   ++m_counters.pf_issued;
-  if (m_prefetcher) {
-    fe.time = t;
-    fe.ready = ready;
-    fe.line_address = down.address;
-    fe.prefetch = true;
-    m_prefetcher->on_fill(fe);
-  }
+  if (m_prefetcher) notify_fill(t, ready, line_no, true, evicted, evicted_unused_prefetch);
   return prefetch_status::issued;
 }
 

@@ -97,23 +97,48 @@ class cache final : public timing_target, public prefetch_sink {
   static constexpr std::uint64_t invalid_tag = ~std::uint64_t{0};
   enum : std::uint8_t { flag_dirty = 1, flag_prefetched = 2 };
 
+  // The MSHRs' release times, kept sorted in a ring: a miss takes the earliest (any free MSHR is
+  // as good as another, so only the multiset of times matters), and the new release time is
+  // inserted from the back, where it usually belongs since fills from below complete roughly in
+  // call order. Cheaper than a heap on that pattern.
+  class release_queue {
+   public:
+    void assign(std::uint32_t count);  // `count` MSHRs, all free at 0
+    time_ps earliest() const { return m_times[m_head]; }
+    void replace_earliest(time_ps release);
+
+   private:
+    std::vector<time_ps> m_times;  // a power-of-two ring; [head, head + count) in order
+    std::size_t m_head = 0, m_count = 0, m_mask = 0;
+  };
+
+  // How a demand access found its line, for the prefetcher.
+  struct lookup_result {
+    bool hit = false, in_flight = false, prefetch_hit = false;
+  };
+
   time_ps access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r);
+  time_ps hit_line(std::uint64_t idx, time_ps start, time_ps lookup, const request& r, lookup_result& found);
+  time_ps miss_line(std::uint32_t set, std::uint64_t line_no, std::uint64_t address, std::uint32_t size,
+                    time_ps lookup, const request& r);
   time_ps grant_port(time_ps now);
   // When a miss at `t` gets an MSHR (later than t if all are busy and it may wait; `granted`
   // false if it may not). occupy_mshr() then holds that MSHR until `ready`.
   time_ps acquire_mshr(time_ps t, bool may_wait, bool& granted);
-  void occupy_mshr(time_ps ready);
+  void occupy_mshr(time_ps ready) {
+    if (m_mshrs != 0) m_mshr_release.replace_earliest(ready);
+  }
   int find(std::uint32_t set, std::uint64_t line_no) const;
   std::uint32_t victim(std::uint32_t set);
   void touch(std::uint32_t set, std::uint32_t way);
-  // Empties (set, way), noting the evicted line in `fill`; returns whether it was dirty.
-  bool evict(std::uint32_t set, std::uint32_t way, fill_event& fill);
+  // Empties line `idx`; returns whether it was dirty. Counts the eviction.
+  bool evict(std::uint64_t idx);
+  // Puts line `line_no` into the empty slot `idx` (way `way` of `set`), its data there at `ready`.
+  void install(std::uint32_t set, std::uint32_t way, std::uint64_t line_no, time_ps ready, std::uint8_t flags);
   void write_back(time_ps t, std::uint64_t line_address);
+  void notify_fill(time_ps t, time_ps ready, std::uint64_t line_no, bool prefetch, std::uint64_t evicted_tag,
+                   bool evicted_unused_prefetch);
   void publish();
-  void set_tag(std::uint64_t idx, std::uint64_t line_no) {
-    m_tags[idx] = line_no;
-    m_tag_low[idx] = static_cast<std::uint32_t>(line_no);
-  }
 
   cache_config m_config;
   timing_target* m_lower;
@@ -124,7 +149,6 @@ class cache final : public timing_target, public prefetch_sink {
   std::uint64_t m_set_mask = 0;
 
   std::vector<std::uint64_t> m_tags;                   // line number, invalid_tag when empty
-  std::vector<std::uint32_t> m_tag_low;                // low 32 bits of m_tags, for the vector compare
   std::vector<time_ps> m_ready;                        // fill-ready time per line
   std::vector<std::uint8_t> m_flags;                   // flag_dirty | flag_prefetched
   std::vector<std::uint64_t> m_stamp;                  // LRU: last use
@@ -133,7 +157,7 @@ class cache final : public timing_target, public prefetch_sink {
   std::uint64_t m_clock = 0;                           // LRU use counter
   std::uint64_t m_rng;                                 // random replacement (xorshift64)
   std::vector<time_ps> m_port_free;
-  std::vector<time_ps> m_mshr_ready;  // a min-heap of release times (padded, see occupy_mshr)
+  release_queue m_mshr_release;
   std::uint32_t m_mshrs = 0;
   time_ps m_next_tick = 0;
 
