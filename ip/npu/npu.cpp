@@ -1,0 +1,519 @@
+#include "ip/npu/npu.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace nvr::npu {
+
+// DRAM data through the bus: DMI when the target grants it, b_transport otherwise. Its delay is
+// ignored: the hierarchy times every request.
+class npu::dram_access final : public memory_port {
+ public:
+  explicit dram_access(npu& owner) : m_owner(owner) {}
+
+  bool read(std::uint64_t address, std::uint8_t* data, std::uint32_t size) override {
+    return transfer(tlm::TLM_READ_COMMAND, address, data, size);
+  }
+  bool write(std::uint64_t address, const std::uint8_t* data, std::uint32_t size) override {
+    return transfer(tlm::TLM_WRITE_COMMAND, address, const_cast<std::uint8_t*>(data), size);
+  }
+  // Side-effect-free read for the prefetchers' value source.
+  bool peek(std::uint64_t address, std::uint8_t* data, std::uint32_t size) {
+    if (std::uint8_t* p = direct(address, size, tlm::TLM_READ_COMMAND)) {
+      std::memcpy(data, p, size);
+      return true;
+    }
+    tlm::tlm_generic_payload payload;
+    payload.set_command(tlm::TLM_READ_COMMAND);
+    payload.set_address(address);
+    payload.set_data_ptr(data);
+    payload.set_data_length(size);
+    payload.set_streaming_width(size);
+    return m_owner.dma->transport_dbg(payload) == size;
+  }
+  void invalidate(std::uint64_t start, std::uint64_t end) {
+    if (m_dmi_valid && start <= m_dmi.get_end_address() && end >= m_dmi.get_start_address()) {
+      m_dmi_valid = false;
+      m_dmi_tried = false;
+    }
+  }
+
+ private:
+  std::uint8_t* direct(std::uint64_t address, std::uint32_t size, tlm::tlm_command command) {
+    if (!m_dmi_valid && !m_dmi_tried) {
+      m_dmi_tried = true;
+      tlm::tlm_generic_payload payload;
+      payload.set_command(command);
+      payload.set_address(address);
+      m_dmi.init();
+      m_dmi_valid = m_owner.dma->get_direct_mem_ptr(payload, m_dmi) && m_dmi.is_read_write_allowed();
+    }
+    if (!m_dmi_valid || address < m_dmi.get_start_address() || address + size - 1 > m_dmi.get_end_address())
+      return nullptr;
+    return m_dmi.get_dmi_ptr() + (address - m_dmi.get_start_address());
+  }
+
+  bool transfer(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, std::uint32_t size) {
+    if (size == 0) return true;
+    if (std::uint8_t* p = direct(address, size, command)) {
+      if (command == tlm::TLM_READ_COMMAND)
+        std::memcpy(data, p, size);
+      else
+        std::memcpy(p, data, size);
+      return true;
+    }
+    tlm::tlm_generic_payload payload;
+    payload.set_command(command);
+    payload.set_address(address);
+    payload.set_data_ptr(data);
+    payload.set_data_length(size);
+    payload.set_streaming_width(size);
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    m_owner.dma->b_transport(payload, delay);
+    if (payload.is_dmi_allowed()) m_dmi_tried = false;
+    return payload.get_response_status() == tlm::TLM_OK_RESPONSE;
+  }
+
+  npu& m_owner;
+  tlm::tlm_dmi m_dmi;
+  bool m_dmi_valid = false;
+  bool m_dmi_tried = false;
+};
+
+class npu::dram_values final : public mem::value_source {
+ public:
+  explicit dram_values(dram_access& port) : m_port(port) {}
+  bool read(std::uint64_t address, std::uint32_t bytes, std::int64_t& value) const override {
+    if (bytes == 0 || bytes > 8) return false;
+    std::uint8_t raw[8] = {};
+    if (!m_port.peek(address, raw, bytes)) return false;
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; ++i) v |= std::uint64_t{raw[i]} << (8 * i);
+    const unsigned shift = 64 - 8 * bytes;
+    value = static_cast<std::int64_t>(v << shift) >> shift;
+    return true;
+  }
+
+ private:
+  dram_access& m_port;
+};
+
+void npu::level_trace::flush(time_ps horizon) {
+  while (!m_deltas.empty() && m_deltas.begin()->first < horizon) {
+    const auto [t, delta] = *m_deltas.begin();
+    m_deltas.erase(m_deltas.begin());
+    if (delta == 0) continue;
+    m_level += delta;
+    const sc_core::sc_time at = sc_core::sc_time::from_value(t);
+    m_signal.record(std::max(at, sc_core::sc_time_stamp()), static_cast<std::uint64_t>(m_level));
+  }
+}
+
+namespace {
+const char* const opcode_names[op_count] = {"nop",     "config_store",  "mvin", "mvout",  "matmul", "gather",
+                                            "scatter", "config_sparse", "spmm", "vector", "fence",  "irq"};
+}
+
+npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
+    : peripheral(name),
+      m_config(config),
+      m_machine(machine_config{config.dram_base, config.dram_size}),
+      m_cycles_stat(
+          *this, "cycles", [this] { return cycles(); }, "NPU cycles while busy"),
+      m_retired_stat(
+          *this, "retired", [this] { return m_retired; }, "instructions completed") {
+  if (m_config.clock_period_ps == 0) throw std::invalid_argument("npu: clock period must be positive");
+  if (m_config.max_outstanding == 0) throw std::invalid_argument("npu: max_outstanding must be positive");
+  if (m_config.queue_depth == 0) throw std::invalid_argument("npu: queue_depth must be positive");
+  if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS))
+    throw std::invalid_argument("npu: the kernel's time resolution must be 1 ps");
+  m_port = std::make_unique<dram_access>(*this);
+  m_values = std::make_unique<dram_values>(*m_port);
+  m_memory = std::make_unique<mem::hierarchy>(std::string(this->name()) + ".memory", m_config.memory,
+                                              mem::prefetcher_environment{}, m_values.get());
+  dma.register_invalidate_direct_mem_ptr(this, &npu::invalidate_dmi);
+  for (unsigned op = 0; op < op_count; ++op)
+    m_instructions.push_back(
+        std::make_unique<stats::counter>(*this, std::string("instructions.") + opcode_names[op],
+                                         std::string(opcode_names[op]) + " instructions"));
+  for (unsigned u = 0; u < unit_count; ++u) {
+    const std::string unit_name = to_string(static_cast<unit>(u));
+    m_busy_cycles[u] = std::make_unique<stats::counter>(*this, "busy_cycles." + unit_name,
+                                                        "cycles the " + unit_name + " unit was busy");
+    m_busy_signals[u] = std::make_unique<trace::signal>(*this, unit_name + "_busy", 1, "npu");
+    m_queue_traces[u] = std::make_unique<level_trace>(*this, unit_name + "_queue", 4);
+  }
+  for (core::reg_base* r : registers()) r->set_min_access_size(4);
+
+  ctrl.on_write([this](std::uint32_t v, const core::access_context& c) {
+    const time_ps t = to_ps(c.time);
+    if (v & ctrl_reset) do_reset(t);
+    const bool enable = (v & ctrl_enable) != 0;
+    if (enable && !m_enabled) {
+      m_enable_time = t;
+      m_kick.notify(c.time - sc_core::sc_time_stamp());
+    }
+    m_enabled = enable;
+    ctrl.set(v & (ctrl_enable | ctrl_nvr_enable));
+  });
+  status.on_read([this](const core::access_context& c) {
+    const time_ps t = to_ps(c.time);
+    std::uint32_t s = 0;
+    if (m_all_done > t || (!m_halted && m_enabled && m_head != m_tail)) s |= status_busy;
+    if (m_halted && t >= m_error_time) s |= status_error;
+    return s;
+  });
+  ring_base.on_write([this](std::uint32_t v, const core::access_context& c) {
+    // Only while idle (ISA.md); the low five bits are zero (32-byte aligned).
+    if (m_all_done > to_ps(c.time) || m_head != m_tail) return;
+    ring_base.set(v & ~31u);
+  });
+  ring_size.on_write([this](std::uint32_t v, const core::access_context& c) {
+    if (m_all_done > to_ps(c.time) || m_head != m_tail) return;
+    if (v >= 2 && v <= 65536 && mem::is_power_of_two(v)) ring_size.set(v);
+  });
+  ring_head.on_read([this](const core::access_context&) { return m_head; });
+  ring_tail.on_read([this](const core::access_context&) { return m_tail; });
+  ring_tail.on_write([this](std::uint32_t v, const core::access_context& c) {
+    const time_ps t = to_ps(c.time);
+    if (m_halted) return;
+    if (v - m_head > ring_size.get()) {
+      fail(error::ring_overflow, v, m_head, t, t);
+      return;
+    }
+    m_tail = v;
+    m_doorbells.emplace_back(v, t);
+    m_kick.notify(c.time - sc_core::sc_time_stamp());
+  });
+  irq_status.on_read([this](const core::access_context& c) {
+    if (!c.debug) settle(to_ps(c.time));
+    return irq_status.get();
+  });
+  irq_status.on_write([this](std::uint32_t v, const core::access_context& c) {
+    const time_ps t = to_ps(c.time);
+    settle(t);
+    irq_status.set(irq_status.get() & ~v);
+    update_line(t);
+  });
+  irq_enable.on_write([this](std::uint32_t v, const core::access_context& c) {
+    irq_enable.set(v & (irq_done | irq_error));
+    update_line(to_ps(c.time));
+  });
+  irq_tag.on_read([this](const core::access_context& c) {
+    if (!c.debug) settle(to_ps(c.time));
+    return irq_tag.get();
+  });
+  cycles_lo.on_read([this](const core::access_context&) { return static_cast<std::uint32_t>(cycles()); });
+  cycles_hi.on_read(
+      [this](const core::access_context&) { return static_cast<std::uint32_t>(cycles() >> 32); });
+  retired.on_read([this](const core::access_context&) { return static_cast<std::uint32_t>(m_retired); });
+  auto busy = [this](unit u) {
+    return [this, u](const core::access_context&) {
+      return static_cast<std::uint32_t>(m_unit_busy_ps[static_cast<unsigned>(u)] / m_config.clock_period_ps);
+    };
+  };
+  load_busy.on_read(busy(unit::load));
+  exec_busy.on_read(busy(unit::execute));
+  store_busy.on_read(busy(unit::store));
+  sparse_busy.on_read(busy(unit::sparse));
+  dma_reads.on_read(
+      [this](const core::access_context&) { return static_cast<std::uint32_t>(m_dma_read_count); });
+  dma_writes.on_read(
+      [this](const core::access_context&) { return static_cast<std::uint32_t>(m_dma_write_count); });
+
+  do_reset(0, false);
+  SC_THREAD(run);
+}
+
+npu::~npu() = default;
+
+void npu::invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end) { m_port->invalidate(start, end); }
+
+}  // namespace nvr::npu
+
+namespace nvr::npu {
+
+npu::time_ps npu::to_ps(const sc_core::sc_time& t) { return t.value(); }
+sc_core::sc_time npu::to_time(time_ps t) const { return sc_core::sc_time::from_value(t); }
+npu::time_ps npu::now_ps() const { return to_ps(sc_core::sc_time_stamp()); }
+sc_core::sc_time npu::idle_time() const { return to_time(m_all_done); }
+
+void npu::reset() {
+  peripheral::reset();
+  m_enabled = false;
+  do_reset(now_ps());
+}
+
+void npu::do_reset(time_ps now, bool drive) {
+  m_halted = false;
+  m_head = m_tail = 0;
+  m_doorbells.clear();
+  m_irq_events.clear();
+  m_tag_events.clear();
+  error_code.set(0);
+  fault_index.set(0);
+  fault_info.set(0);
+  irq_status.set(0);
+  irq_tag.set(0);
+  m_machine.reset();
+  // Aborted work is forgotten: every resource is free from the reset on.
+  m_fetch_line = ~std::uint64_t{0};
+  m_last_seq = ~0u;
+  m_fetch_done = m_fetch_issue = m_dispatch = m_barrier = m_all_done = now;
+  m_recent_dispatch.fill(now);
+  m_unit_free.fill(now);
+  for (auto& q : m_queue_starts) q.clear();
+  m_slots.assign(m_config.max_outstanding, now);
+  m_spad_write.assign(spad_rows, now);
+  m_spad_read.assign(spad_rows, now);
+  m_acc_write.assign(acc_rows, now);
+  m_acc_read.assign(acc_rows, now);
+  m_busy_ps = 0;
+  m_unit_busy_ps.fill(0);
+  m_retired = m_dma_read_count = m_dma_write_count = 0;
+  if (drive) update_line(now);
+}
+
+void npu::settle(time_ps now) {
+  while (!m_irq_events.empty() && m_irq_events.front().first <= now) {
+    irq_status.set(irq_status.get() | m_irq_events.front().second);
+    m_irq_events.pop_front();
+  }
+  while (!m_tag_events.empty() && m_tag_events.front().first <= now) {
+    irq_tag.set(m_tag_events.front().second);
+    m_tag_events.pop_front();
+  }
+}
+
+void npu::update_line(time_ps now) {
+  settle(now);
+  std::uint32_t bits = irq_status.get();
+  const std::uint32_t enabled = irq_enable.get();
+  m_irq_driver.set((bits & enabled) != 0, to_time(now));
+  // set() drops the changes scheduled after `now`: schedule the pending ones again.
+  for (const auto& [at, add] : m_irq_events) {
+    bits |= add;
+    m_irq_driver.set((bits & enabled) != 0, to_time(at));
+  }
+}
+
+void npu::fail(error code, std::uint32_t info, std::uint32_t index, time_ps at, time_ps now) {
+  m_halted = true;
+  m_error_time = at;
+  m_all_done = std::max(m_all_done, at);  // busy until the error is reported
+  error_code.set(static_cast<std::uint32_t>(code));
+  fault_index.set(index);
+  fault_info.set(info);
+  ++m_errors;
+  auto it =
+      std::find_if(m_irq_events.begin(), m_irq_events.end(), [at](const auto& e) { return e.first > at; });
+  m_irq_events.insert(it, {at, irq_error});
+  update_line(now);
+  if (sc_core::sc_report_handler::get_verbosity_level() >= sc_core::SC_MEDIUM) {
+    const std::string message = std::string(name()) + ": " + to_string(code) + " at instruction " +
+                                std::to_string(index) + " (info 0x" +
+                                [info] {
+                                  char text[16];
+                                  std::snprintf(text, sizeof text, "%x", info);
+                                  return std::string(text);
+                                }() +
+                                ")";
+    SC_REPORT_INFO_VERB("nvr/npu", message.c_str(), sc_core::SC_MEDIUM);
+  }
+}
+
+bool npu::can_fetch() const { return !m_halted && m_enabled && m_head != m_tail && ring_size.get() != 0; }
+
+void npu::run() {
+  for (;;) {
+    if (!can_fetch()) {
+      sc_core::wait(m_kick);
+      const time_ps now = now_ps();
+      m_outstanding.flush(now);
+      for (auto& q : m_queue_traces) q->flush(now);
+      continue;
+    }
+    step();
+    const time_ps now = now_ps();
+    const time_ps quantum = to_ps(m_config.quantum);
+    if (m_dispatch > now + quantum) sc_core::wait(to_time(m_dispatch - now));
+  }
+}
+
+npu::time_ps npu::take_slot(time_ps at, std::size_t& slot) {
+  slot = static_cast<std::size_t>(std::min_element(m_slots.begin(), m_slots.end()) - m_slots.begin());
+  return std::max(at, m_slots[slot]);
+}
+
+npu::time_ps npu::dependency_time(const work& w) const {
+  time_ps t = 0;
+  for (const row_range& r : w.rows) {
+    const std::vector<time_ps>& writes = r.acc ? m_acc_write : m_spad_write;
+    const std::vector<time_ps>& reads = r.acc ? m_acc_read : m_spad_read;
+    for (std::uint32_t i = r.first; i < r.first + r.count; ++i) {
+      t = std::max(t, writes[i]);
+      if (r.write) t = std::max(t, reads[i]);
+    }
+  }
+  return t;
+}
+
+void npu::retire_rows(const work& w, time_ps complete) {
+  for (const row_range& r : w.rows) {
+    std::vector<time_ps>& times =
+        r.write ? (r.acc ? m_acc_write : m_spad_write) : (r.acc ? m_acc_read : m_spad_read);
+    for (std::uint32_t i = r.first; i < r.first + r.count; ++i) times[i] = std::max(times[i], complete);
+  }
+}
+
+npu::time_ps npu::schedule_dma(const work& w, time_ps start) {
+  const time_ps cycle = m_config.clock_period_ps;
+  m_completions.resize(w.dma.size());
+  time_ps cursor = start, data = start, local = start, last = start + w.cycles * cycle;
+  for (std::size_t i = 0; i < w.dma.size(); ++i) {
+    const dma_op& op = w.dma[i];
+    time_ps t = std::max(cursor, start + op.not_before * cycle);
+    if (op.after >= 0) t = std::max(t, m_completions[static_cast<std::size_t>(op.after)]);
+    std::size_t slot = 0;
+    const time_ps issue = take_slot(t, slot);
+    m_stall_dma += (issue - t) / cycle;
+    mem::request r;
+    r.address = op.line;
+    r.size = line_bytes;
+    r.is_write = op.write;
+    r.instruction_id = op.stream;
+    if (op.value_count != 0) {
+      r.values = &w.values[op.value_offset];
+      r.value_count = op.value_count;
+    }
+    const time_ps done = std::max(m_memory->access(issue, r), issue + cycle);
+    m_slots[slot] = done;
+    m_outstanding.add(issue, done);
+    m_completions[i] = done;
+    if (op.write) {
+      ++m_dma_write_requests;
+      m_dma_write_bytes += line_bytes;
+      ++m_dma_write_count;
+    } else {
+      ++m_dma_read_requests;
+      m_dma_read_bytes += line_bytes;
+      ++m_dma_read_count;
+    }
+    cursor = issue + cycle;
+    data = std::max(data, done);
+    last = std::max(last, done);
+    if (op.compute != 0) {
+      local = std::max(local, data) + op.compute * cycle;
+      data = start;
+    }
+  }
+  return std::max(last, local);
+}
+
+void npu::step() {
+  const time_ps cycle = m_config.clock_period_ps;
+  const time_ps now = now_ps();
+  const std::uint32_t seq = m_head;
+  while (!m_doorbells.empty() && static_cast<std::int32_t>(m_doorbells.front().first - seq) <= 0)
+    m_doorbells.pop_front();
+  time_ps avail = std::max({now, m_enable_time, m_doorbells.empty() ? now : m_doorbells.front().second});
+
+  // Fetch: one request per 64-byte line of the ring, through the L2 (bypassing the NSB); the
+  // fetch buffer runs at most four instructions ahead of dispatch.
+  const std::uint64_t size = ring_size.get();
+  const std::uint64_t address = std::uint64_t{ring_base.get()} + (seq % size) * instruction_bytes;
+  if (!m_machine.in_dram(address, instruction_bytes)) {
+    fail(error::dram_range, static_cast<std::uint32_t>(address), seq, avail, now);
+    return;
+  }
+  const std::uint64_t line = address & ~std::uint64_t{line_bytes - 1};
+  if (line != m_fetch_line || seq != m_last_seq + 1 || avail > m_fetch_issue) {
+    std::size_t slot = 0;
+    const time_ps issue =
+        take_slot(std::max({avail, m_fetch_issue + cycle, m_recent_dispatch[seq % 4]}), slot);
+    mem::request r;
+    r.address = line;
+    r.size = line_bytes;
+    r.instruction_id = stream_fetch;
+    const time_ps done = std::max(m_memory->l2().access(issue, r), issue + cycle);
+    m_slots[slot] = done;
+    m_outstanding.add(issue, done);
+    ++m_dma_read_requests;
+    m_dma_read_bytes += line_bytes;
+    ++m_dma_read_count;
+    m_fetch_line = line;
+    m_fetch_issue = issue;
+    m_fetch_done = done;
+  }
+  const time_ps fetched = std::max(m_fetch_done, avail);
+  instruction in;
+  std::uint8_t raw[instruction_bytes];
+  if (!m_port->read(address, raw, instruction_bytes)) {
+    fail(error::bus_error, static_cast<std::uint32_t>(address), seq, fetched, now);
+    return;
+  }
+  std::memcpy(in.w.data(), raw, instruction_bytes);
+  m_head = seq + 1;
+  m_last_seq = seq;
+
+  const fault f = m_machine.execute(in, *m_port, m_work);
+  if (in.opcode() < op_count) ++*m_instructions[in.opcode()];
+  time_ps dispatch = std::max({fetched, m_dispatch, m_barrier});
+  const unit u = m_work.target;
+  const unsigned ui = static_cast<unsigned>(u);
+  if (u != unit::none) {
+    std::deque<time_ps>& q = m_queue_starts[ui];
+    while (!q.empty() && q.front() <= dispatch) q.pop_front();
+    if (q.size() >= m_config.queue_depth) {
+      const time_ps freed = q[q.size() - m_config.queue_depth];
+      m_stall_queue += (freed - dispatch) / cycle;
+      dispatch = freed;
+      while (!q.empty() && q.front() <= dispatch) q.pop_front();
+    }
+  }
+  m_dispatch = dispatch;
+  m_recent_dispatch[seq % 4] = dispatch;
+  if (f) {
+    fail(f.code, f.info, seq, dispatch, now);
+    return;
+  }
+
+  time_ps start = dispatch, complete = dispatch + cycle;
+  if (m_work.barrier) {
+    start = std::max(dispatch, m_all_done);
+    complete = start + cycle;
+    m_barrier = complete;
+  } else if (u != unit::none) {
+    const time_ps ready = std::max(dispatch, m_unit_free[ui]);
+    start = std::max(ready, dependency_time(m_work));
+    m_stall_dependency += (start - ready) / cycle;
+    complete = m_work.dma.empty() ? start + std::max<time_ps>(m_work.cycles, 1) * cycle
+                                  : schedule_dma(m_work, start);
+    m_unit_free[ui] = complete;
+    m_unit_busy_ps[ui] += complete - start;
+    *m_busy_cycles[ui] += (complete - start) / cycle;
+    m_queue_starts[ui].push_back(start);
+    m_queue_traces[ui]->add(dispatch, start);
+    if (m_busy_signals[ui]->enabled()) {
+      m_busy_signals[ui]->record(to_time(start), 1);
+      m_busy_signals[ui]->record(to_time(complete), 0);
+    }
+    retire_rows(m_work, complete);
+  }
+  const time_ps begin = std::max(avail, m_all_done);
+  if (complete > begin) m_busy_ps += complete - begin;
+  m_all_done = std::max(m_all_done, complete);
+  ++m_retired;
+  if (m_work.irq) {
+    m_irq_events.emplace_back(complete, irq_done);
+    m_tag_events.emplace_back(complete, m_work.irq_tag);
+    update_line(now);
+  }
+  const time_ps horizon = std::min(dispatch, m_fetch_issue + cycle);
+  m_outstanding.flush(horizon);
+  for (auto& q : m_queue_traces) q->flush(horizon);
+}
+
+}  // namespace nvr::npu
