@@ -170,6 +170,225 @@ void add_lines(work& w, std::uint64_t address, std::uint64_t size, bool write, s
   }
 }
 
+// --- Static checks (ISA.md "Errors"): fields word by word, then local operands in word order.
+// FAULT_INFO of illegal_field is the number of the word holding the first offending field.
+
+fault bad(unsigned word) { return {error::illegal_field, word}; }
+bool cols_ok(std::uint32_t c) { return c >= 1 && c <= lanes; }
+bool is_acc(std::uint32_t l) { return (l >> 31) != 0; }
+bool accumulates(std::uint32_t l) { return ((l >> 30) & 1) != 0; }
+bool read_ok(std::uint32_t l) { return !accumulates(l); }                // an operand only read
+bool write_ok(std::uint32_t l) { return is_acc(l) || !accumulates(l); }  // a destination
+bool is_row_funct(std::uint8_t f) { return f >= vf_softmax && f <= vf_argmax; }
+bool funct_defined(std::uint8_t f) { return f <= vf_silu || is_row_funct(f); }
+
+std::uint8_t vector_flags_allowed(std::uint8_t f) {
+  switch (f) {
+    case vf_add:
+    case vf_max:
+    case vf_mul:
+      return 2;  // row_scalar
+    case vf_requant:
+      return 3;
+    case vf_copy:
+      return 1;  // relu
+    default:
+      return 0;
+  }
+}
+
+struct vector_use {
+  bool b;
+  bool imm[3];
+};
+vector_use vector_uses(std::uint8_t f, std::uint8_t flags) {
+  const bool rs = (flags & 2) != 0;
+  switch (f) {
+    case vf_add:
+    case vf_max:
+      return {true, {false, false, false}};
+    case vf_mul:
+      return {true, {true, false, false}};
+    case vf_requant:
+      return {rs, {!rs, true, true}};
+    case vf_clip:
+      return {false, {true, true, false}};
+    case vf_shift:
+    case vf_exp:
+    case vf_silu:
+    case vf_rmsnorm:
+      return {false, {true, false, false}};
+    case vf_softmax:
+      return {false, {true, true, false}};
+    case vf_quant:
+      return {true, {false, false, false}};
+    default:
+      return {false, {false, false, false}};
+  }
+}
+
+fault check_vector_fields(const instruction& in) {
+  const std::uint8_t f = in.funct(), flags = in.flags();
+  const vector_use use = vector_uses(f, flags);
+  const auto& w = in.w;
+  if (!read_ok(w[1])) return bad(1);
+  if (use.b) {
+    if (!read_ok(w[2])) return bad(2);
+    if (f == vf_quant && !is_acc(w[2])) return bad(2);
+  } else if (w[2] != 0) {
+    return bad(2);
+  }
+  if (!write_ok(w[3])) return bad(3);
+  if (f == vf_quant && is_acc(w[3])) return bad(3);
+  const std::uint32_t rows = w[4] & 0xffff, length = w[4] >> 16;
+  if (rows == 0 || (is_row_funct(f) ? length == 0 : length != 0)) return bad(4);
+  for (unsigned k = 0; k < 3; ++k)
+    if (!use.imm[k] && w[5 + k] != 0) return bad(5 + k);
+  const std::uint32_t imm0 = w[5], imm1 = w[6];
+  switch (f) {
+    case vf_mul:
+      if (imm0 > 62) return bad(5);
+      break;
+    case vf_requant:
+      if (imm1 > 62) return bad(6);
+      break;
+    case vf_clip:
+      if (static_cast<std::int32_t>(imm1) < static_cast<std::int32_t>(imm0)) return bad(6);
+      break;
+    case vf_shift:
+      if (imm0 > 31) return bad(5);
+      break;
+    case vf_exp:
+    case vf_silu:
+      if (imm0 < 1 || imm0 > 24) return bad(5);
+      break;
+    case vf_softmax:
+      if (imm0 < 1 || imm0 > 24) return bad(5);
+      if (imm1 > 0x7fffffffu) return bad(6);
+      break;
+    case vf_rmsnorm:
+      if (imm0 > 24) return bad(5);
+      break;
+    default:
+      break;
+  }
+  return {};
+}
+
+fault check_fields(const instruction& in) {
+  const std::uint8_t opc = in.opcode(), flags = in.flags();
+  const auto& w = in.w;
+  if (opc >= op_count) return {error::illegal_opcode, opc};
+  if ((w[0] >> 24) != 0) return bad(0);
+  if (opc == op_vector) {
+    if (!funct_defined(in.funct()) || (flags & ~vector_flags_allowed(in.funct())) != 0) return bad(0);
+    return check_vector_fields(in);
+  }
+  if (in.funct() != 0) return bad(0);
+  static constexpr std::uint8_t flags_allowed[op_count] = {0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0};
+  if ((flags & ~flags_allowed[opc]) != 0) return bad(0);
+  auto zero_from = [&](unsigned k) -> fault {
+    for (; k < 8; ++k)
+      if (w[k] != 0) return bad(k);
+    return {};
+  };
+  switch (opc) {
+    case op_nop:
+    case op_fence:
+      return zero_from(1);
+    case op_irq:
+      return zero_from(2);
+    case op_config_store: {
+      if (w[2] > 62) return bad(2);
+      const auto lo = static_cast<std::int32_t>(w[4]), hi = static_cast<std::int32_t>(w[5]);
+      if (lo < -128 || lo > 127) return bad(4);
+      if (hi < lo || hi > 127) return bad(5);
+      return zero_from(6);
+    }
+    case op_mvin:
+    case op_mvout:
+      if (opc == op_mvin ? !write_ok(w[2]) : !read_ok(w[2])) return bad(2);
+      if ((flags & 1) && !is_acc(w[2])) return bad(2);
+      if (w[3] == 0) return bad(3);
+      if (!cols_ok(w[4])) return bad(4);
+      return zero_from(6);
+    case op_matmul:
+      if (is_acc(w[1]) || !read_ok(w[1])) return bad(1);
+      if (is_acc(w[2]) || !read_ok(w[2])) return bad(2);
+      if (!is_acc(w[3])) return bad(3);
+      if (w[4] == 0) return bad(4);
+      return zero_from(5);
+    case op_gather:
+    case op_scatter:
+      if (w[2] == 0) return bad(2);
+      if (opc == op_gather ? !write_ok(w[6]) : !read_ok(w[6])) return bad(6);
+      if ((flags & 1) && !is_acc(w[6])) return bad(6);
+      if (!cols_ok(w[7])) return bad(7);
+      return {};
+    case op_config_sparse:
+      return zero_from(5);
+    case op_spmm:
+      if (w[4] == 0) return bad(4);
+      if (!is_acc(w[5])) return bad(5);
+      if (!cols_ok(w[6])) return bad(6);
+      return zero_from(7);
+    default:
+      return {};
+  }
+}
+
+fault check_locals(const instruction& in) {
+  struct operand {
+    unsigned word;
+    std::uint64_t rows;
+  };
+  operand ops[3];
+  unsigned n = 0;
+  const auto& w = in.w;
+  switch (in.opcode()) {
+    case op_mvin:
+    case op_mvout:
+      ops[n++] = {2, w[3]};
+      break;
+    case op_matmul:
+      ops[n++] = {1, w[4]};
+      ops[n++] = {2, lanes};
+      ops[n++] = {3, w[4]};
+      break;
+    case op_gather:
+    case op_scatter:
+      ops[n++] = {6, w[2]};
+      break;
+    case op_spmm:
+      ops[n++] = {5, w[4]};
+      break;
+    case op_vector: {
+      const std::uint8_t f = in.funct();
+      const std::uint64_t rows = w[4] & 0xffff;
+      const std::uint64_t packed = (rows + lanes - 1) / lanes;
+      if (is_row_funct(f)) {
+        const std::uint64_t span = rows * ceil16(w[4] >> 16);
+        ops[n++] = {1, span};
+        if (f == vf_quant) ops[n++] = {2, packed};
+        ops[n++] = {3, f == vf_argmax ? packed : span};
+      } else {
+        ops[n++] = {1, rows};
+        if (vector_uses(f, in.flags()).b) ops[n++] = {2, (in.flags() & 2) ? packed : rows};
+        ops[n++] = {3, rows};
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  for (unsigned k = 0; k < n; ++k) {
+    const std::uint32_t l = w[ops[k].word];
+    const std::uint64_t size = is_acc(l) ? acc_rows : spad_rows;
+    if (std::uint64_t{l & 0x3fffffffu} + ops[k].rows > size) return {error::local_range, l};
+  }
+  return {};
+}
+
 }  // namespace
 
 machine::machine(const machine_config& config) : m_config(config) { reset(); }
@@ -211,10 +430,10 @@ void machine::mark_written(bool acc, std::uint32_t first, std::uint32_t count) {
 fault machine::execute(const instruction& in, memory_port& dram, work& w) {
   w.clear();
   const std::uint8_t op = in.opcode();
-  if (op >= op_count) return {error::illegal_opcode, op};
+  if (fault f = check_fields(in)) return f;
+  if (op == op_spmm && !m_sparse.valid) return {error::illegal_field, 0};
+  if (fault f = check_locals(in)) return f;
   w.target = unit_of(op);
-  if ((in.w[0] >> 24) != 0) return illegal(in.w[0]);
-  if (op != op_vector && in.funct() != 0) return illegal(in.funct());
   switch (op) {
     case op_nop:
     case op_fence:
@@ -268,16 +487,14 @@ fault machine::exec_config_store(const instruction& in, work& w) {
 }
 
 // Checks the DRAM side of a strided row transfer: alignment of every row, then range.
-static fault check_rows(const machine& m, std::uint64_t dram, std::uint32_t rows, std::uint32_t stride,
-                        std::uint32_t bytes, unsigned element) {
-  for (std::uint32_t r = 0; r < rows; ++r) {
-    const std::uint64_t a = dram + std::uint64_t{r} * stride;
-    if (a % element != 0) return {error::misaligned, static_cast<std::uint32_t>(a)};
-  }
-  for (std::uint32_t r = 0; r < rows; ++r) {
-    const std::uint64_t a = dram + std::uint64_t{r} * stride;
-    if (!m.in_dram(a, bytes)) return {error::dram_range, static_cast<std::uint32_t>(a)};
-  }
+// The DRAM region of an operand: `rows` rows of `bytes` at base + r * stride (ISA.md).
+static fault check_rows(const machine& m, std::uint64_t base, std::uint64_t rows, std::uint64_t stride,
+                        std::uint64_t bytes, unsigned element) {
+  if (rows == 0) return {};
+  if (base % element != 0 || (rows > 1 && stride % element != 0))
+    return {error::misaligned, static_cast<std::uint32_t>(base)};
+  if (!m.in_dram(base, (rows - 1) * stride + bytes))
+    return {error::dram_range, static_cast<std::uint32_t>(base)};
   return {};
 }
 
@@ -434,8 +651,10 @@ fault machine::exec_gather_scatter(const instruction& in, memory_port& dram, wor
   if (count == 0) return illegal(count);
   if (cols == 0 || cols > lanes) return illegal(cols);
   if (fault f = check_local(l, count)) return f;
-  if (index % 4 != 0) return {error::misaligned, index};
-  if (!in_dram(index, std::uint64_t{count} * 4)) return {error::dram_range, index};
+  const unsigned element = l.acc && !(gather && flag) ? 4 : 1;
+  const std::uint32_t bytes = cols * element;
+  if (fault f = check_rows(*this, index, count, 4, 4, 4)) return f;
+  if (fault f = check_rows(*this, table, table_rows, stride, bytes, element)) return f;
 
   // The indices first, so that a bad one faults before anything is written.
   std::vector<std::uint8_t> raw(std::size_t{count} * 4);
@@ -446,8 +665,6 @@ fault machine::exec_gather_scatter(const instruction& in, memory_port& dram, wor
     if (idx[i] < 0 || static_cast<std::uint32_t>(idx[i]) >= table_rows)
       return {error::index_bounds, static_cast<std::uint32_t>(idx[i])};
   }
-  const unsigned element = l.acc && !(gather && flag) ? 4 : 1;
-  const std::uint32_t bytes = cols * element;
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::uint64_t a = table + std::uint64_t(idx[i]) * stride;
     if (a % element != 0) return {error::misaligned, static_cast<std::uint32_t>(a)};
@@ -536,36 +753,31 @@ fault machine::exec_config_sparse(const instruction& in, work& w) {
 }
 
 fault machine::exec_spmm(const instruction& in, memory_port& dram, work& w) {
-  if (in.flags() != 0) return illegal(in.flags());
-  if (in.w[7] != 0) return illegal(in.w[7]);
+  // Check order (ISA.md): B, row_ptr region, its entries, col_idx / values regions, col_idx.
   const std::uint32_t b = in.w[1], b_stride = in.w[2], first = in.w[3], count = in.w[4], cols = in.w[6];
   const local dst = decode(in.w[5]);
-  if (!m_sparse.valid) return illegal(in.opcode());
-  if (!dst.acc) return illegal(dst.raw);
-  if (count == 0) return illegal(count);
-  if (cols == 0 || cols > lanes) return illegal(cols);
-  if (fault f = check_local(dst, count)) return f;
   const sparse_config& s = m_sparse;
-  if (s.row_ptr % 4 != 0) return {error::misaligned, s.row_ptr};
-  if (s.col_idx % 4 != 0) return {error::misaligned, s.col_idx};
+  if (fault f = check_rows(*this, b, s.b_rows, b_stride, cols, 1)) return f;
   const std::uint64_t rp = s.row_ptr + std::uint64_t{first} * 4;
   const std::uint64_t rp_bytes = (std::uint64_t{count} + 1) * 4;
-  if (!in_dram(rp, rp_bytes)) return {error::dram_range, static_cast<std::uint32_t>(rp)};
+  if (s.row_ptr % 4 != 0) return {error::misaligned, s.row_ptr};
+  if (!in_dram(rp, rp_bytes)) return {error::dram_range, s.row_ptr};
 
   std::vector<std::uint8_t> raw(rp_bytes);
   if (!dram.read(rp, raw.data(), static_cast<std::uint32_t>(rp_bytes)))
     return {error::bus_error, static_cast<std::uint32_t>(rp)};
-  std::vector<std::int32_t> ptr(count + 1);
-  for (std::uint32_t r = 0; r <= count; ++r) ptr[r] = load_le32(&raw[4 * r]);
-  for (std::uint32_t r = 0; r < count; ++r)
-    if (ptr[r + 1] < ptr[r]) return {error::index_bounds, static_cast<std::uint32_t>(ptr[r + 1])};
+  std::vector<std::int32_t> ptr(std::size_t{count} + 1);
+  for (std::uint64_t r = 0; r <= count; ++r) {
+    ptr[r] = load_le32(&raw[4 * r]);
+    if (ptr[r] < 0 || (r > 0 && ptr[r] < ptr[r - 1]))
+      return {error::index_bounds, static_cast<std::uint32_t>(ptr[r])};
+  }
   const std::int64_t j0 = ptr[0], nnz = std::int64_t{ptr[count]} - ptr[0];
   const std::uint64_t ci = s.col_idx + 4 * static_cast<std::uint64_t>(j0);
   const std::uint64_t va = s.values + static_cast<std::uint64_t>(j0);
-  if (nnz > 0) {
-    if (j0 < 0 || !in_dram(ci, nnz * 4)) return {error::dram_range, static_cast<std::uint32_t>(ci)};
-    if (!in_dram(va, nnz)) return {error::dram_range, static_cast<std::uint32_t>(va)};
-  }
+  if (s.col_idx % 4 != 0) return {error::misaligned, s.col_idx};
+  if (nnz > 0 && !in_dram(ci, static_cast<std::uint64_t>(nnz) * 4)) return {error::dram_range, s.col_idx};
+  if (nnz > 0 && !in_dram(va, static_cast<std::uint64_t>(nnz))) return {error::dram_range, s.values};
   std::vector<std::uint8_t> col_raw(nnz * 4), val_raw(nnz);
   if (nnz > 0) {
     if (!dram.read(ci, col_raw.data(), static_cast<std::uint32_t>(nnz * 4)))
@@ -578,10 +790,6 @@ fault machine::exec_spmm(const instruction& in, memory_port& dram, work& w) {
     col[j] = load_le32(&col_raw[4 * j]);
     if (col[j] < 0 || static_cast<std::uint32_t>(col[j]) >= s.b_rows)
       return {error::index_bounds, static_cast<std::uint32_t>(col[j])};
-  }
-  for (std::int64_t j = 0; j < nnz; ++j) {
-    const std::uint64_t a = b + std::uint64_t(col[j]) * b_stride;
-    if (!in_dram(a, cols)) return {error::dram_range, static_cast<std::uint32_t>(a)};
   }
 
   // Timing streams: row_ptr lines, then col_idx and values lines as the rows need them, then one
@@ -632,115 +840,64 @@ fault machine::exec_spmm(const instruction& in, memory_port& dram, work& w) {
 }
 
 fault machine::exec_vector(const instruction& in, work& w) {
+  // Fields and local ranges were checked by execute(). Operands may overlap: element-wise functs
+  // go one local row at a time (read a and b, then write dst), row functs one row t at a time.
   const std::uint8_t flags = in.flags(), funct = in.funct();
-  if ((flags & ~3u) != 0) return illegal(flags);
   const bool relu = (flags & 1) != 0, row_scalar = (flags & 2) != 0;
   const local a = decode(in.w[1]), b = decode(in.w[2]), dst = decode(in.w[3]);
   const std::uint32_t rows = in.w[4] & 0xffff, length = in.w[4] >> 16;
   const std::int64_t imm0 = static_cast<std::int32_t>(in.w[5]), imm1 = static_cast<std::int32_t>(in.w[6]),
                      imm2 = static_cast<std::int32_t>(in.w[7]);
-  const bool elementwise = funct <= vf_silu;
-  const bool row_op = funct >= vf_softmax && funct <= vf_argmax;
-  if (!elementwise && !row_op) return illegal(funct);
-  if (relu && funct != vf_requant && funct != vf_copy) return illegal(flags);
-  const bool uses_b = funct == vf_add || funct == vf_max || funct == vf_mul ||
-                      (funct == vf_requant && row_scalar) || funct == vf_quant;
-  if (row_scalar && !(funct == vf_add || funct == vf_max || funct == vf_mul || funct == vf_requant))
-    return illegal(flags);
-  if (fault f = check_source(a)) return f;
-  if (uses_b) {
-    if (fault f = check_source(b)) return f;
-  }
-  if (fault f = check_dest(dst)) return f;
-  if (rows == 0) return illegal(in.w[4]);
-  if (elementwise && length != 0) return illegal(in.w[4]);
-  if (row_op && length == 0) return illegal(in.w[4]);
-  auto in_range = [](std::int64_t v, std::int64_t lo, std::int64_t hi) { return v >= lo && v <= hi; };
-  switch (funct) {
-    case vf_mul:
-    case vf_shift:
-      if (!in_range(imm0, 0, funct == vf_mul ? 62 : 31)) return illegal(in.w[5]);
-      break;
-    case vf_requant:
-      if (!in_range(imm1, 0, 62)) return illegal(in.w[6]);
-      break;
-    case vf_clip:
-      if (imm0 > imm1) return illegal(in.w[6]);
-      break;
-    case vf_exp:
-    case vf_silu:
-    case vf_softmax:
-      if (!in_range(imm0, 1, 24)) return illegal(in.w[5]);
-      if (funct == vf_softmax && !in_range(imm1, 0, 1 << 24)) return illegal(in.w[6]);
-      break;
-    case vf_rmsnorm:
-      if (!in_range(imm0, 0, 24)) return illegal(in.w[5]);
-      break;
-    case vf_quant:
-      if (dst.acc) return illegal(dst.raw);
-      if (!b.acc) return illegal(b.raw);
-      break;
-    default:
-      break;
-  }
+  const bool uses_b = vector_uses(funct, flags).b;
 
-  const std::uint32_t per_row = ceil16(length);
-  if (elementwise) {
-    if (fault f = check_local(a, rows)) return f;
-    if (uses_b) {
-      if (fault f = check_local(b, row_scalar ? ceil16(rows) : rows)) return f;
-    }
-    if (fault f = check_local(dst, rows)) return f;
-    // Compute every result first: dst may overlap a or b.
-    std::vector<std::int64_t> out(std::size_t{rows} * lanes);
-    for (std::uint32_t r = 0; r < rows; ++r)
+  if (!is_row_funct(funct)) {
+    for (std::uint32_t r = 0; r < rows; ++r) {
+      std::int64_t x[lanes], y[lanes] = {};
       for (unsigned n = 0; n < lanes; ++n) {
-        const std::int64_t x = read_lane(a.acc, a.row + r, n);
-        std::int64_t y = 0;
+        x[n] = read_lane(a.acc, a.row + r, n);
         if (uses_b)
-          y = row_scalar ? read_lane(b.acc, b.row + r / lanes, r % lanes) : read_lane(b.acc, b.row + r, n);
+          y[n] = row_scalar ? read_lane(b.acc, b.row + r / lanes, r % lanes) : read_lane(b.acc, b.row + r, n);
+      }
+      for (unsigned n = 0; n < lanes; ++n) {
         std::int64_t v = 0;
         switch (funct) {
           case vf_add:
-            v = x + y;
+            v = x[n] + y[n];
             break;
           case vf_max:
-            v = std::max(x, y);
+            v = std::max(x[n], y[n]);
             break;
           case vf_mul:
-            v = round_shift(x * y, static_cast<unsigned>(imm0));
+            v = round_shift(x[n] * y[n], static_cast<unsigned>(imm0));
             break;
           case vf_requant: {
-            const std::int64_t m = row_scalar ? y : imm0;
-            v = round_shift(x * m, static_cast<unsigned>(imm1)) + imm2;
+            const std::int64_t m = row_scalar ? y[n] : imm0;
             const std::int64_t lo = relu ? imm2 : (dst.acc ? std::numeric_limits<std::int32_t>::min() : -128);
             const std::int64_t hi = dst.acc ? std::numeric_limits<std::int32_t>::max() : 127;
-            v = v < lo ? lo : (v > hi ? hi : v);
+            v = std::min(std::max(round_shift(x[n] * m, static_cast<unsigned>(imm1)) + imm2, lo), hi);
             break;
           }
           case vf_clip:
-            v = std::clamp(x, imm0, imm1);
+            v = std::min(std::max(x[n], imm0), imm1);
             break;
           case vf_shift:
-            v = round_shift(x, static_cast<unsigned>(imm0));
+            v = round_shift(x[n], static_cast<unsigned>(imm0));
             break;
           case vf_exp:
-            v = iexp(x, static_cast<unsigned>(imm0));
+            v = iexp(x[n], static_cast<unsigned>(imm0));
             break;
           case vf_copy:
-            v = relu ? std::max<std::int64_t>(x, 0) : x;
+            v = relu ? std::max<std::int64_t>(x[n], 0) : x[n];
             break;
           case vf_silu:
-            v = isilu(x, static_cast<unsigned>(imm0));
+            v = isilu(x[n], static_cast<unsigned>(imm0));
             break;
           default:
             break;
         }
-        out[std::size_t{r} * lanes + n] = v;
+        write_lane(dst.acc, dst.row + r, n, v, dst.accumulate);
       }
-    for (std::uint32_t r = 0; r < rows; ++r)
-      for (unsigned n = 0; n < lanes; ++n)
-        write_lane(dst.acc, dst.row + r, n, out[std::size_t{r} * lanes + n], dst.accumulate);
+    }
     w.cycles = rows + 4;
     w.rows.push_back({a.acc, a.row, rows, false});
     if (uses_b) w.rows.push_back({b.acc, b.row, row_scalar ? ceil16(rows) : rows, false});
@@ -750,76 +907,60 @@ fault machine::exec_vector(const instruction& in, work& w) {
     return {};
   }
 
-  const std::uint64_t span = std::uint64_t{per_row} * rows;
-  if (fault f = check_local(a, span)) return f;
-  const std::uint64_t dst_span = funct == vf_argmax ? ceil16(rows) : span;
-  if (fault f = check_local(dst, dst_span)) return f;
-  if (funct == vf_quant) {
-    if (fault f = check_local(b, ceil16(rows))) return f;
-  }
+  const std::uint32_t per_row = ceil16(length);
+  const std::uint32_t span = per_row * rows;
+  const std::uint32_t dst_span = funct == vf_argmax ? ceil16(rows) : span;
   std::vector<std::int64_t> x(length), y(length);
-  std::vector<std::int64_t> scalar(rows);
-  std::vector<std::int64_t> out(std::size_t{rows} * length);
   for (std::uint32_t t = 0; t < rows; ++t) {
     for (std::uint32_t i = 0; i < length; ++i)
       x[i] = read_lane(a.acc, a.row + t * per_row + i / lanes, i % lanes);
-    std::int64_t* o = &out[std::size_t{t} * length];
+    std::int64_t scalar = 0;
     switch (funct) {
       case vf_softmax: {
         const unsigned f = static_cast<unsigned>(imm0);
         const std::int64_t m = *std::max_element(x.begin(), x.end());
-        std::int64_t s = 0;
+        std::int64_t sum = 0;
         for (std::uint32_t i = 0; i < length; ++i) {
-          y[i] = iexp(std::max(x[i] - m, -(imm1 << f)), f);
-          s += y[i];
+          y[i] = iexp(std::max(x[i] - m, -(imm1 * (std::int64_t{1} << f))), f);
+          sum += y[i];
         }
-        for (std::uint32_t i = 0; i < length; ++i) o[i] = (y[i] << 15) / s;
+        for (std::uint32_t i = 0; i < length; ++i) y[i] = (y[i] << 15) / sum;
         break;
       }
       case vf_rmsnorm: {
-        // Sum of squares wraps in 64 bits (only possible for rows of > 2^30 int32 elements).
-        std::uint64_t sum = 0;
-        for (std::uint32_t i = 0; i < length; ++i) sum += static_cast<std::uint64_t>(x[i] * x[i]);
-        const std::int64_t ms = static_cast<std::int64_t>(sum) / length;
+        unsigned __int128 sum = 0;  // exact: up to 65535 * 2^62
+        for (std::uint32_t i = 0; i < length; ++i) sum += static_cast<unsigned __int128>(x[i] * x[i]);
+        const auto ms = static_cast<std::int64_t>(sum / length);
         const std::int64_t rms = std::max<std::int64_t>(isqrt(ms), 1);
-        for (std::uint32_t i = 0; i < length; ++i) o[i] = round_div(x[i] * (std::int64_t{1} << imm0), rms);
+        for (std::uint32_t i = 0; i < length; ++i) y[i] = round_div(x[i] * (std::int64_t{1} << imm0), rms);
         break;
       }
       case vf_quant: {
-        std::int64_t amax = 0;
-        for (std::uint32_t i = 0; i < length; ++i) amax = std::max(amax, x[i] < 0 ? -x[i] : x[i]);
-        for (std::uint32_t i = 0; i < length; ++i) o[i] = amax == 0 ? 0 : round_div(x[i] * 127, amax);
-        scalar[t] = amax;
+        for (std::uint32_t i = 0; i < length; ++i) scalar = std::max(scalar, x[i] < 0 ? -x[i] : x[i]);
+        for (std::uint32_t i = 0; i < length; ++i) y[i] = scalar == 0 ? 0 : round_div(x[i] * 127, scalar);
         break;
       }
-      case vf_argmax: {
-        scalar[t] = std::max_element(x.begin(), x.end()) - x.begin();
+      case vf_argmax:
+        scalar = std::max_element(x.begin(), x.end()) - x.begin();
         break;
-      }
       default:
         break;
     }
-  }
-  unsigned passes = 1;
-  if (funct == vf_argmax) {
-    for (std::uint32_t t = 0; t < rows; ++t)
-      write_lane(dst.acc, dst.row + t / lanes, t % lanes, scalar[t], dst.accumulate);
-  } else {
-    for (std::uint32_t t = 0; t < rows; ++t)
+    if (funct == vf_argmax) {
+      write_lane(dst.acc, dst.row + t / lanes, t % lanes, scalar, dst.accumulate);
+    } else {
       for (std::uint32_t i = 0; i < length; ++i)
-        write_lane(dst.acc, dst.row + t * per_row + i / lanes, i % lanes, out[std::size_t{t} * length + i],
-                   dst.accumulate);
-    passes = funct == vf_softmax ? 3 : 2;
+        write_lane(dst.acc, dst.row + t * per_row + i / lanes, i % lanes, y[i], dst.accumulate);
+    }
+    if (funct == vf_quant) write_lane(true, b.row + t / lanes, t % lanes, scalar, false);
   }
-  if (funct == vf_quant)
-    for (std::uint32_t t = 0; t < rows; ++t)
-      write_lane(true, b.row + t / lanes, t % lanes, scalar[t], b.accumulate);
+  const unsigned passes = funct == vf_softmax ? 3 : funct == vf_argmax ? 1 : 2;
   w.cycles = passes * per_row * rows + 8 + (funct == vf_argmax ? 0 : 16 * rows);
-  w.rows.push_back({a.acc, a.row, static_cast<std::uint32_t>(span), false});
-  w.rows.push_back({dst.acc, dst.row, static_cast<std::uint32_t>(dst_span), true});
-  if (dst.accumulate) w.rows.push_back({dst.acc, dst.row, static_cast<std::uint32_t>(dst_span), false});
+  w.rows.push_back({a.acc, a.row, span, false});
+  w.rows.push_back({dst.acc, dst.row, dst_span, true});
+  if (dst.accumulate) w.rows.push_back({dst.acc, dst.row, dst_span, false});
   if (funct == vf_quant) w.rows.push_back({true, b.row, ceil16(rows), true});
-  mark_written(dst.acc, dst.row, static_cast<std::uint32_t>(dst_span));
+  mark_written(dst.acc, dst.row, dst_span);
   return {};
 }
 

@@ -168,7 +168,7 @@ TEST_F(machine_test, spmm_against_a_dense_product) {
   dram.put8(D + 0x80, {1, 2, -3, 4});
   for (int k = 0; k < 4; ++k)
     dram.put8(D + 0x100 + 16 * k, {static_cast<std::int8_t>(2 * k + 1), static_cast<std::int8_t>(2 * k + 2)});
-  expect_fault(spmm(D + 0x100, 16, 0, 3, ac(0), 2), error::illegal_field, op_spmm);  // no config.sparse
+  expect_fault(spmm(D + 0x100, 16, 0, 3, ac(0), 2), error::illegal_field, 0);  // no config.sparse
   ok(config_sparse(D, D + 0x40, D + 0x80, 4));
   m.acc()[1 * 16 + 5] = 77;  // lanes past cols keep their value
   ok(spmm(D + 0x100, 16, 0, 3, ac(0), 2));
@@ -273,28 +273,33 @@ TEST_F(machine_test, fence_irq_nop_and_config) {
 }
 
 TEST_F(machine_test, illegal_opcode_and_fields) {
+  // FAULT_INFO of illegal_field: the number of the word holding the first offending field.
   expect_fault(make(0x0c), error::illegal_opcode, 0x0c);
   expect_fault(make(0xff), error::illegal_opcode, 0xff);
-  expect_fault(make(op_nop, 1), error::illegal_field, 1);          // undefined flag
-  expect_fault(make(op_nop, 0, 0, {5}), error::illegal_field, 5);  // unused word
-  expect_fault(make(op_mvin, 0, 3, {}), error::illegal_field, 3);  // funct outside vector
+  expect_fault(make(op_nop, 1), error::illegal_field, 0);          // undefined flag
+  expect_fault(make(op_nop, 0, 0, {5}), error::illegal_field, 1);  // unused word
+  expect_fault(make(op_mvin, 0, 3, {}), error::illegal_field, 0);  // funct outside vector
   instruction top = nop();
   top.w[0] |= 0x01000000u;
-  expect_fault(top, error::illegal_field, top.w[0]);
-  expect_fault(mvin(D, sp(0), 0, 16, 16), error::illegal_field, 0);  // rows = 0
-  expect_fault(mvin(D, sp(0), 1, 17, 16), error::illegal_field, 17);
-  expect_fault(mvin(D, sp(0) | accumulate_bit, 1, 16, 16), error::illegal_field, accumulate_bit);
-  expect_fault(mvin(D, sp(0), 1, 16, 16, 1), error::illegal_field, 1);  // i8 to the scratchpad
-  expect_fault(mvout(D, ac(0, true), 1, 16, 16), error::illegal_field, ac(0, true));
-  expect_fault(config_store(1, 63, 0), error::illegal_field, 63);
+  expect_fault(top, error::illegal_field, 0);
+  expect_fault(mvin(D, sp(0), 0, 16, 16), error::illegal_field, 3);  // rows = 0
+  expect_fault(mvin(D, sp(0), 1, 17, 16), error::illegal_field, 4);
+  expect_fault(mvin(D, sp(0) | accumulate_bit, 1, 16, 16), error::illegal_field, 2);
+  expect_fault(mvin(D, sp(0), 1, 16, 16, 1), error::illegal_field, 2);  // i8 to the scratchpad
+  expect_fault(mvout(D, ac(0, true), 1, 16, 16), error::illegal_field, 2);
+  expect_fault(config_store(1, 63, 0), error::illegal_field, 2);
   expect_fault(config_store(1, 0, 0, 10, 5), error::illegal_field, 5);
-  expect_fault(matmul(sp(0), sp(0), sp(0), 1), error::illegal_field, 0);  // c in the scratchpad
-  expect_fault(vector(30, ac(0), 0, ac(1), 1), error::illegal_field, 30);
-  expect_fault(vector(vf_add, ac(0), ac(0), ac(1), 1, 5), error::illegal_field, 1u | (5u << 16));
-  expect_fault(vector(vf_softmax, ac(0), 0, ac(1), 1, 0, 8), error::illegal_field, 1u);
-  expect_fault(vector(vf_exp, ac(0), 0, ac(1), 1, 0, 0), error::illegal_field, 0u);
-  expect_fault(vector(vf_quant, ac(0), ac(1), ac(2), 1, 4), error::illegal_field, ac(2));
-  expect_fault(scatter(D, 1, D, 1, 4, sp(0), 1, true), error::illegal_field, 1);  // add from spad
+  expect_fault(matmul(sp(0), sp(0), sp(0), 1), error::illegal_field, 3);  // c in the scratchpad
+  expect_fault(vector(30, ac(0), 0, ac(1), 1), error::illegal_field, 0);
+  expect_fault(vector(vf_add, ac(0), ac(0), ac(1), 1, 5), error::illegal_field, 4);
+  expect_fault(vector(vf_softmax, ac(0), 0, ac(1), 1, 0, 8), error::illegal_field, 4);
+  expect_fault(vector(vf_exp, ac(0), 0, ac(1), 1, 0, 0), error::illegal_field, 5);
+  expect_fault(vector(vf_quant, ac(0), ac(1), ac(2), 1, 4), error::illegal_field, 3);
+  expect_fault(vector(vf_copy, ac(0), ac(1), ac(2), 1), error::illegal_field, 2);             // b unused
+  expect_fault(vector(vf_add, ac(0), ac(1), ac(2), 1, 0, 3), error::illegal_field, 5);        // imm unused
+  expect_fault(vector(vf_clip, ac(0), 0, ac(2), 1, 0, 0, 0, 0, 1), error::illegal_field, 0);  // relu
+  expect_fault(scatter(D, 1, D, 1, 4, sp(0), 1, true), error::illegal_field, 6);              // add from spad
+  expect_fault(spmm(D, 16, 0, 1, ac(0), 2), error::illegal_field, 0);  // no config.sparse
 }
 
 TEST_F(machine_test, local_range) {
@@ -309,12 +314,14 @@ TEST_F(machine_test, dram_range_and_misaligned) {
   expect_fault(mvin(D - 16, sp(0), 1, 16, 16), error::dram_range, D - 16);
   expect_fault(mvin(D + (1 << 20) - 8, sp(0), 1, 16, 16), error::dram_range, D + (1 << 20) - 8);
   expect_fault(mvin(D + 2, ac(0), 1, 16, 64), error::misaligned, D + 2);
-  expect_fault(mvin(D, ac(0), 2, 16, 66), error::misaligned, D + 66);  // second row
+  expect_fault(mvin(D, ac(0), 2, 16, 66), error::misaligned, D);  // the stride
   expect_fault(mvout(D + 1, ac(0), 1, 1, 4, 1), error::misaligned, D + 1);
   expect_fault(gather(D + 2, 1, D, 1, 16, sp(0), 16), error::misaligned, D + 2);
   expect_fault(gather(0x1000, 1, D, 1, 16, sp(0), 16), error::dram_range, 0x1000);
   dram.put32(D, {0});
   expect_fault(gather(D, 1, D + (1 << 20), 1, 16, sp(0), 16), error::dram_range, D + (1 << 20));
+  // The whole table region is checked, whatever the indices.
+  expect_fault(gather(D, 1, D, 1 << 20, 16, sp(0), 16), error::dram_range, D);
   // Nothing was written by the faulting instructions.
   for (std::int8_t v : m.spad()) ASSERT_EQ(v, 0);
 }

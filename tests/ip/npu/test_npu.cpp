@@ -238,7 +238,7 @@ class npu_error_test : public npu_test, public ::testing::WithParamInterface<int
 std::vector<error_case> error_cases() {
   return {
       {"illegal_opcode", {nop(), make(0x3f)}, error::illegal_opcode, 1, 0x3f},
-      {"illegal_field", {mvin(D, sp(0), 0, 16, 16)}, error::illegal_field, 0, 0},
+      {"illegal_field", {mvin(D, sp(0), 0, 16, 16)}, error::illegal_field, 0, 3},
       {"local_range", {nop(), nop(), mvin(D, sp(16380), 8, 16, 16)}, error::local_range, 2, 16380},
       {"dram_range", {mvout(D + (1 << 20), sp(0), 1, 16, 16)}, error::dram_range, 0, D + (1 << 20)},
       {"misaligned", {mvin(D + 2, ac(0), 1, 4, 16)}, error::misaligned, 0, D + 2},
