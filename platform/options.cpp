@@ -87,6 +87,27 @@ bool parse_switch(const std::string& option, const std::string& text) {
   throw usage_error("--" + option + ": '" + text + "' is not on or off");
 }
 
+// "1GHz", "800MHz", "500000kHz" -> clock period in whole picoseconds.
+std::uint64_t parse_frequency_period(const std::string& option, const std::string& text) {
+  double number = 0;
+  std::string unit;
+  const std::string message = "--" + option + ": '" + text + "' is not a frequency with a whole period in ps (e.g. 1GHz, 800MHz)";
+  if (!split_number(text, number, unit)) throw usage_error(message);
+  double hz = 0;
+  if (unit == "GHz")
+    hz = number * 1e9;
+  else if (unit == "MHz")
+    hz = number * 1e6;
+  else if (unit == "kHz")
+    hz = number * 1e3;
+  else
+    throw usage_error(message);
+  const double period = hz > 0 ? 1e12 / hz : 0;
+  if (!(period >= 1 && period <= 1e9) || period != static_cast<double>(static_cast<std::uint64_t>(period)))
+    throw usage_error(message);
+  return static_cast<std::uint64_t>(period);
+}
+
 options::options() : po::options_description("nvr-vp options"), m_file_options("settings") {
   // Settings are strings here and parsed below, so every bad value gets one clear message that
   // names its option.
@@ -104,7 +125,11 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
       ("dmi", po::value<std::string>()->default_value("on")->value_name("on|off"),
        "let the CPU access memory directly (DMI); off sends every access through the bus")
       ("misaligned", po::value<std::string>()->default_value("emulate")->value_name("emulate|trap"),
-       "misaligned loads and stores: performed (as QEMU virt does) or trapped (causes 4 and 6)");
+       "misaligned loads and stores: performed (as QEMU virt does) or trapped (causes 4 and 6)")
+      ("npu-clock", po::value<std::string>()->default_value("1GHz")->value_name("FREQ"), "NPU clock (e.g. 1GHz, 800MHz)")
+      ("npu-outstanding", po::value<std::string>()->default_value("16")->value_name("N"),
+       "NPU DMA requests in flight at most");
+  m_file_options.add(m_memory_options);
   add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -170,6 +195,16 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   if (misaligned != "emulate" && misaligned != "trap")
     throw usage_error("--misaligned: '" + misaligned + "' is not emulate or trap");
   config.soc.cpu.trap_misaligned = misaligned == "trap";
+  config.soc.npu.clock_period_ps = parse_frequency_period("npu-clock", text("npu-clock"));
+  config.soc.npu.max_outstanding = static_cast<unsigned>(parse_size("npu-outstanding", text("npu-outstanding")));
+  if (config.soc.npu.max_outstanding == 0 || config.soc.npu.max_outstanding > 1024)
+    throw usage_error("--npu-outstanding: must be between 1 and 1024");
+  config.soc.npu.quantum = config.quantum;
+  try {
+    config.soc.npu.memory = m_memory_options.to_config(values);
+  } catch (const std::invalid_argument& error) {
+    throw usage_error(error.what());
+  }
   return config;
 }
 

@@ -2,14 +2,14 @@
 // description, parsed once, turned into a platform_config handed to the SoC assembly.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <boost/program_options.hpp>
 #include <systemc>
 
+#include "ip/cache/hierarchy_options.h"
 #include "platform/soc.h"
 
 namespace nvr::platform {
@@ -43,6 +43,7 @@ class options : public boost::program_options::options_description {
 
  private:
   boost::program_options::options_description m_file_options;  // everything a config file may set
+  mem::hierarchy_options m_memory_options;                     // the NPU's NSB, L2, DRAM timing
 };
 
 // Parsers for option values, exposed for tests. Each throws usage_error naming `option`.
@@ -50,5 +51,6 @@ sc_core::sc_time parse_time(const std::string& option, const std::string& text);
 std::uint64_t parse_size(const std::string& option, const std::string& text);
 log_level parse_log_level(const std::string& option, const std::string& text);
 bool parse_switch(const std::string& option, const std::string& text);
+std::uint64_t parse_frequency_period(const std::string& option, const std::string& text);
 
 }  // namespace nvr::platform

@@ -5,6 +5,15 @@
 
 namespace nvr::platform {
 
+namespace {
+npu::npu_config npu_settings(const soc_config& config) {
+  npu::npu_config c = config.npu;
+  c.dram_base = NVR_DRAM_BASE;
+  c.dram_size = config.dram_size;
+  return c;
+}
+}  // namespace
+
 std::ostream& soc::uart_stream(const std::string& path) {
   if (path.empty()) return std::cout;
   m_uart_file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
@@ -21,6 +30,7 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
       clint("clint", NVR_CLINT_MTIME_HZ),
       plic("plic"),
       testdev("testdev"),
+      npu("npu", npu_settings(config)),
       m_debug("debug") {
   cpu.bus.bind(bus.in);
   m_debug.bind(bus.in);
@@ -30,6 +40,8 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
   bus.map(plic.in, NVR_PLIC_BASE, NVR_PLIC_SIZE, "plic");
   bus.map(uart0.in, NVR_UART0_BASE, NVR_UART0_SIZE, "uart0");
   bus.map(dram.in, NVR_DRAM_BASE, config.dram_size, "dram");
+  bus.map(npu.in, NVR_NPU_BASE, NVR_NPU_SIZE, "npu");
+  npu.dma.bind(bus.in);
 
   clint.irq_timer.bind(irq_timer);
   clint.irq_software.bind(irq_software);
@@ -37,6 +49,8 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
   cpu.irq_software.bind(irq_software);
   uart0.irq.bind(irq_uart0);
   plic.irq_sources[NVR_IRQ_UART0].bind(irq_uart0);
+  npu.irq.bind(irq_npu);
+  plic.irq_sources[NVR_IRQ_NPU].bind(irq_npu);
   plic.irq_external.bind(irq_external);
   cpu.irq_external.bind(irq_external);
 }

@@ -1,19 +1,20 @@
 // The SoC assembly: instantiates the blocks, binds them, maps them on the bus. No model logic.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include <cstdint>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
-
 #include <systemc>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "ip/bus/router.h"
 #include "ip/clint/clint.h"
 #include "ip/cpu/rv32.h"
 #include "ip/memory/ram.h"
+#include "ip/npu/npu.h"
 #include "ip/plic/plic.h"
 #include "ip/testdev/sifive_test.h"
 #include "ip/uart/uart16550.h"
@@ -30,7 +31,8 @@ struct soc_config {
   cpu::rv32_config cpu;
   std::uint64_t dram_size = NVR_DRAM_SIZE;
   sc_core::sc_time dram_latency = sc_core::sc_time(1, sc_core::SC_NS);  // per access as seen by the CPU
-  std::string uart_output;  // empty: standard output
+  std::string uart_output;                                              // empty: standard output
+  npu::npu_config npu;  // dram_base / dram_size are taken from the DRAM above
 };
 
 class soc : public sc_core::sc_module {
@@ -49,11 +51,13 @@ class soc : public sc_core::sc_module {
   clint::clint clint;
   plic::plic plic;
   testdev::sifive_test testdev;
+  npu::npu npu;
 
   sc_core::sc_signal<bool> irq_timer{"irq_timer"};
   sc_core::sc_signal<bool> irq_software{"irq_software"};
   sc_core::sc_signal<bool> irq_external{"irq_external"};
   sc_core::sc_signal<bool> irq_uart0{"irq_uart0"};
+  sc_core::sc_signal<bool> irq_npu{"irq_npu"};
 
   // Copies the firmware into memory at the end of elaboration (the bus is bound by then and no
   // process has run yet); load errors leave sc_start() as elf_error.
