@@ -2,6 +2,8 @@
 // tracking, DMA/compute overlap, determinism. A test CPU drives it through a bus with DRAM.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "core/stats.h"
@@ -408,6 +410,68 @@ TEST(npu_timing, same_program_same_cycles) {
   sc_core::sc_start();
   EXPECT_GT(a, 0u);
   EXPECT_EQ(a, b);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(npu_observability, statistics_and_vcd_signals) {
+  npu_system sys{""};
+  const std::string path = ::testing::TempDir() + "npu_test.vcd";
+  nvr::trace::vcd_writer::options options;
+  options.groups = {"npu"};
+  auto writer = std::make_unique<nvr::trace::vcd_writer>(path, options);
+  EXPECT_EQ(writer->traced_signals(), 4u + 4u + 1u);  // busy and queue per unit, DMA in flight
+  sys.cpu.run([&] {
+    sys.start();
+    sys.submit({mvin(D, sp(0), 64, 16, 16), matmul(sp(0), sp(16), ac(0), 32),
+                mvout(D + 0x8000, ac(0), 32, 16, 16), gather(D + 0x8000, 4, D, 8, 16, sp(100), 16), irq(1)});
+    sys.wait_idle();
+  });
+  sc_core::sc_start();
+  writer->close();
+  EXPECT_EQ(writer->late_records(), 0u);
+  std::ifstream file(path);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const char* name :
+       {"load_busy", "execute_busy", "store_busy", "sparse_busy", "load_queue", "dma_outstanding"})
+    EXPECT_NE(text.find(name), std::string::npos) << name;
+  EXPECT_GT(writer->changes_written(), 10u);
+
+  const auto& stats = nvr::stats::registry::instance();
+  EXPECT_EQ(stats.value("npu.instructions.mvin").get<std::uint64_t>(), 1u);
+  EXPECT_EQ(stats.value("npu.instructions.irq").get<std::uint64_t>(), 1u);
+  EXPECT_EQ(stats.value("npu.retired").get<std::uint64_t>(), 5u);
+  EXPECT_GT(stats.value("npu.busy_cycles.load").get<std::uint64_t>(), 64u);
+  EXPECT_GE(stats.value("npu.busy_cycles.execute").get<std::uint64_t>(), 16u + 32 + 16);
+  EXPECT_GT(stats.value("npu.stall_cycles.dependency").get<std::uint64_t>(), 0u);
+  EXPECT_EQ(stats.value("npu.dma.write_requests").get<std::uint64_t>(), 32u);  // one line per 16-byte row
+  EXPECT_EQ(stats.value("npu.dma.write_bytes").get<std::uint64_t>(), 32u * 64);
+  EXPECT_GT(stats.value("npu.cycles").get<std::uint64_t>(), 0u);
+  EXPECT_GT(stats.value("npu.memory.nsb.accesses").get<std::uint64_t>(), 0u);
+  EXPECT_GT(stats.value("npu.memory.l2.accesses").get<std::uint64_t>(), 0u);  // the ring fetch at least
+}
+
+// Exact costs from ISA.md: a second matmul with the same weights skips the preload and costs
+// rows + 16 cycles after the first; with other weights it also pays the 16-cycle preload.
+TEST(npu_timing, matmul_costs_follow_the_isa) {
+  npu_system same{"s_"}, other{"o_"}, single{"one_"};
+  std::uint64_t t_same = 0, t_other = 0, t_single = 0;
+  auto body = [](npu_system& sys, std::vector<instruction> program, std::uint64_t& out) {
+    return [&sys, program, &out] {
+      sys.start();
+      sys.submit(program);
+      sys.wait_idle();
+      out = sys.npu.idle_time().value();
+    };
+  };
+  single.cpu.run(body(single, {matmul(sp(0), sp(16), ac(0), 8)}, t_single));
+  same.cpu.run(body(same, {matmul(sp(0), sp(16), ac(0), 8), matmul(sp(0), sp(16), ac(8), 8)}, t_same));
+  other.cpu.run(body(other, {matmul(sp(0), sp(16), ac(0), 8), matmul(sp(0), sp(32), ac(8), 8)}, t_other));
+  sc_core::sc_start();
+  EXPECT_EQ(t_same - t_single, (8u + 16) * 1000);
+  EXPECT_EQ(t_other - t_single, (16u + 8 + 16) * 1000);
 }
 
 }  // namespace
