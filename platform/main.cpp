@@ -1,9 +1,12 @@
 // nvr-vp: parses the options, assembles the SoC, loads the firmware, runs, reports.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
+#include <vector>
 
 #include <systemc>
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -86,6 +89,20 @@ int run(int argc, char** argv) {
     return exit_code::usage;
   }
   top->preload(std::move(image), config.firmware);
+  for (const load_request& load : config.loads) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(load.path, error)) {
+      std::cerr << "nvr-vp: --load: cannot read '" << load.path << "' (no such file)\n";
+      return exit_code::bad_firmware;
+    }
+    std::ifstream file(load.path, std::ios::binary);
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (!file.is_open() || file.bad()) {
+      std::cerr << "nvr-vp: --load: cannot read '" << load.path << "'\n";
+      return exit_code::bad_firmware;
+    }
+    top->preload_data(load.address, std::move(bytes), load.path);
+  }
 
   const auto host_start = std::chrono::steady_clock::now();
   try {

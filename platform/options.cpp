@@ -108,6 +108,22 @@ std::uint64_t parse_frequency_period(const std::string& option, const std::strin
   return static_cast<std::uint64_t>(period);
 }
 
+// "data.bin@0x88000000" -> path and address (any base strtoull accepts); the last '@' splits, so
+// a path may contain '@'.
+load_request parse_load(const std::string& option, const std::string& text) {
+  const auto at = text.rfind('@');
+  const std::string message =
+      "--" + option + ": '" + text + "' is not FILE@ADDRESS (e.g. data.bin@0x88000000)";
+  if (at == std::string::npos || at == 0 || at + 1 == text.size()) throw usage_error(message);
+  const std::string address = text.substr(at + 1);
+  if (address[0] == '-' || address[0] == '+' || address[0] == ' ') throw usage_error(message);
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(address.c_str(), &end, 0);
+  if (errno != 0 || end == address.c_str() || *end != '\0' || value > UINT32_MAX) throw usage_error(message);
+  return {text.substr(0, at), value};
+}
+
 options::options() : po::options_description("nvr-vp options"), m_file_options("settings") {
   // Settings are strings here and parsed below, so every bad value gets one clear message that
   // names its option.
@@ -128,7 +144,9 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
        "misaligned loads and stores: performed (as QEMU virt does) or trapped (causes 4 and 6)")
       ("npu-clock", po::value<std::string>()->default_value("1GHz")->value_name("FREQ"), "NPU clock (e.g. 1GHz, 800MHz)")
       ("npu-outstanding", po::value<std::string>()->default_value("16")->value_name("N"),
-       "NPU DMA requests in flight at most");
+       "NPU DMA requests in flight at most")
+      ("load", po::value<std::vector<std::string>>()->composing()->value_name("FILE@ADDR"),
+       "copy a raw binary file into memory at ADDR before the run, after the firmware (repeatable)");
   m_file_options.add(m_memory_options);
   add_options()
       ("help,h", "print this help and exit")
@@ -177,6 +195,9 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   auto text = [&](const char* name) { return values[name].as<std::string>(); };
   if (!values.count("firmware")) throw usage_error("no firmware: give --firmware ELF (see --help)");
   config.firmware = text("firmware");
+  if (values.count("load"))
+    for (const std::string& load : values["load"].as<std::vector<std::string>>())
+      config.loads.push_back(parse_load("load", load));
   config.quantum = parse_time("quantum", text("quantum"));
   if (config.quantum == sc_core::SC_ZERO_TIME) throw usage_error("--quantum: must be greater than zero");
   if (values.count("max-time")) config.max_time = parse_time("max-time", text("max-time"));

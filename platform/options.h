@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <systemc>
+#include <vector>
 
 #include "ip/cache/hierarchy_options.h"
 #include "platform/soc.h"
@@ -22,9 +23,16 @@ class usage_error : public std::runtime_error {
 
 enum class log_level { error, warning, info, debug };
 
+// --load FILE@ADDR: a raw binary file copied into memory at a bus address.
+struct load_request {
+  std::string path;
+  std::uint64_t address = 0;
+};
+
 struct run_config {
   soc_config soc;
   std::string firmware;
+  std::vector<load_request> loads;  // in command-line order, after those of a config file
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // zero: no limit
   log_level log = log_level::warning;
@@ -52,5 +60,6 @@ std::uint64_t parse_size(const std::string& option, const std::string& text);
 log_level parse_log_level(const std::string& option, const std::string& text);
 bool parse_switch(const std::string& option, const std::string& text);
 std::uint64_t parse_frequency_period(const std::string& option, const std::string& text);
+load_request parse_load(const std::string& option, const std::string& text);
 
 }  // namespace nvr::platform

@@ -1,6 +1,7 @@
 #include "platform/soc.h"
 
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace nvr::platform {
@@ -60,13 +61,29 @@ void soc::preload(elf_image image, std::string path) {
   m_firmware_path = std::move(path);
 }
 
+void soc::preload_data(std::uint64_t address, std::vector<std::uint8_t> bytes, std::string path) {
+  m_data.push_back({address, std::move(bytes), std::move(path)});
+}
+
 void soc::end_of_elaboration() {
-  if (!m_firmware) return;
-  load_elf(*m_firmware, m_firmware_path,
-           [this](std::uint64_t address, const std::uint8_t* data, std::size_t size) {
-             return debug_write(address, data, size);
-           });
-  m_firmware.reset();
+  if (m_firmware) {
+    load_elf(*m_firmware, m_firmware_path,
+             [this](std::uint64_t address, const std::uint8_t* data, std::size_t size) {
+               return debug_write(address, data, size);
+             });
+    m_firmware.reset();
+  }
+  for (const data_load& load : m_data) {
+    const std::uint64_t end = load.address + load.bytes.size();
+    if (end > (1ull << 32) ||
+        debug_write(load.address, load.bytes.data(), load.bytes.size()) != load.bytes.size()) {
+      std::ostringstream message;
+      message << "--load: '" << load.path << "' (" << load.bytes.size() << " bytes at 0x" << std::hex
+              << load.address << ") lies outside memory";
+      throw elf_error(message.str());
+    }
+  }
+  m_data.clear();
 }
 
 namespace {

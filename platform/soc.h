@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <systemc>
+#include <vector>
 
 #include "ip/bus/router.h"
 #include "ip/clint/clint.h"
@@ -62,6 +63,9 @@ class soc : public sc_core::sc_module {
   // Copies the firmware into memory at the end of elaboration (the bus is bound by then and no
   // process has run yet); load errors leave sc_start() as elf_error.
   void preload(elf_image image, std::string path);
+  // Raw bytes copied to `address` at the same time, after the firmware (--load); a range not
+  // entirely backed by memory leaves sc_start() as elf_error naming `path`.
+  void preload_data(std::uint64_t address, std::vector<std::uint8_t> bytes, std::string path);
 
   // Writes `size` bytes at a bus address without side effects or time (ELF loading, debuggers);
   // returns how many bytes reached memory.
@@ -75,6 +79,12 @@ class soc : public sc_core::sc_module {
 
   std::optional<elf_image> m_firmware;
   std::string m_firmware_path;
+  struct data_load {
+    std::uint64_t address;
+    std::vector<std::uint8_t> bytes;
+    std::string path;
+  };
+  std::vector<data_load> m_data;
 };
 
 }  // namespace nvr::platform
