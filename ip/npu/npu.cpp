@@ -174,7 +174,12 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
     if (m_all_done > to_ps(c.time) || m_head != m_tail) return;
     if (v >= 2 && v <= 65536 && mem::is_power_of_two(v)) ring_size.set(v);
   });
-  ring_head.on_read([this](const core::access_context&) { return m_head; });
+  ring_head.on_read([this](const core::access_context& c) {
+    const time_ps t = to_ps(c.time);
+    const auto ahead =
+        std::count_if(m_fetch_times.begin(), m_fetch_times.end(), [t](time_ps f) { return f > t; });
+    return m_head - static_cast<std::uint32_t>(ahead);
+  });
   ring_tail.on_read([this](const core::access_context&) { return m_tail; });
   ring_tail.on_write([this](std::uint32_t v, const core::access_context& c) {
     const time_ps t = to_ps(c.time);
@@ -208,7 +213,12 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
   cycles_lo.on_read([this](const core::access_context&) { return static_cast<std::uint32_t>(cycles()); });
   cycles_hi.on_read(
       [this](const core::access_context&) { return static_cast<std::uint32_t>(cycles() >> 32); });
-  retired.on_read([this](const core::access_context&) { return static_cast<std::uint32_t>(m_retired); });
+  retired.on_read([this](const core::access_context& c) {
+    const time_ps t = to_ps(c.time);
+    const auto ahead =
+        std::count_if(m_retire_times.begin(), m_retire_times.end(), [t](time_ps f) { return f > t; });
+    return static_cast<std::uint32_t>(m_retired - static_cast<std::uint64_t>(ahead));
+  });
   auto busy = [this](unit u) {
     return [this, u](const core::access_context&) {
       return static_cast<std::uint32_t>(m_unit_busy_ps[static_cast<unsigned>(u)] / m_config.clock_period_ps);
@@ -273,6 +283,8 @@ void npu::do_reset(time_ps now, bool drive) {
   m_busy_ps = 0;
   m_unit_busy_ps.fill(0);
   m_retired = m_dma_read_count = m_dma_write_count = 0;
+  m_fetch_times.clear();
+  m_retire_times.clear();
   if (drive) update_line(now);
 }
 
@@ -416,6 +428,11 @@ void npu::step() {
   const time_ps cycle = m_config.clock_period_ps;
   const time_ps now = now_ps();
   const std::uint32_t seq = m_head;
+  while (!m_fetch_times.empty() && m_fetch_times.front() <= now) m_fetch_times.pop_front();
+  if (m_retire_times.size() > 64)
+    m_retire_times.erase(
+        std::remove_if(m_retire_times.begin(), m_retire_times.end(), [now](time_ps t) { return t <= now; }),
+        m_retire_times.end());
   while (!m_doorbells.empty() && static_cast<std::int32_t>(m_doorbells.front().first - seq) <= 0)
     m_doorbells.pop_front();
   time_ps avail = std::max({now, m_enable_time, m_doorbells.empty() ? now : m_doorbells.front().second});
@@ -456,6 +473,7 @@ void npu::step() {
   }
   std::memcpy(in.w.data(), raw, instruction_bytes);
   m_head = seq + 1;
+  m_fetch_times.push_back(fetched);
   m_last_seq = seq;
 
   const fault f = m_machine.execute(in, *m_port, m_work);
@@ -506,6 +524,7 @@ void npu::step() {
   if (complete > begin) m_busy_ps += complete - begin;
   m_all_done = std::max(m_all_done, complete);
   ++m_retired;
+  m_retire_times.push_back(complete);
   if (m_work.irq) {
     m_irq_events.emplace_back(complete, irq_done);
     m_tag_events.emplace_back(complete, m_work.irq_tag);

@@ -161,6 +161,9 @@ class npu : public core::peripheral {
   std::vector<time_ps> m_slots;                                // DMA request slots: free times
   std::vector<time_ps> m_spad_write, m_spad_read, m_acc_write, m_acc_read;
   std::vector<time_ps> m_completions;
+  // Fetch and completion times of processed instructions still ahead of the kernel: RING_HEAD
+  // and RETIRED read at a time count only what has happened by then.
+  std::deque<time_ps> m_fetch_times, m_retire_times;
   time_ps m_busy_ps = 0;
   std::array<time_ps, unit_count> m_unit_busy_ps{};
   std::uint64_t m_retired = 0, m_dma_read_count = 0, m_dma_write_count = 0;

@@ -525,3 +525,28 @@ TEST(npu_prefetch, imp_learns_the_gathers) {
 }
 
 }  // namespace
+
+namespace {
+
+// RING_HEAD and RETIRED count what has happened by the reader's time, although the NPU thread
+// has already processed the instructions (it runs ahead of the kernel).
+TEST_F(npu_test, head_and_retired_follow_simulated_time) {
+  run([&] {
+    sys.start();
+    sys.submit({mvin(D, sp(0), 512, 16, 64), matmul(sp(0), sp(16), ac(0), 512), irq(1)});
+    sc_core::wait(ns(20));
+    EXPECT_EQ(sys.reg(RETIRED), 0u);
+    EXPECT_EQ(sys.reg(STATUS) & 1, 1u);
+    EXPECT_EQ(sys.reg(IRQ_STATUS), 0u);
+    EXPECT_FALSE(sys.irq.read());
+    sys.wait_idle();
+    EXPECT_EQ(sys.reg(RETIRED), 3u);
+    EXPECT_EQ(sys.reg(RING_HEAD), 3u);
+    EXPECT_EQ(sys.reg(IRQ_STATUS), 1u);
+  });
+  // The interrupt rose exactly when the irq instruction completed.
+  ASSERT_FALSE(sys.monitor.changes.empty());
+  EXPECT_EQ(sys.monitor.changes[0].first, sys.npu.idle_time());
+}
+
+}  // namespace
