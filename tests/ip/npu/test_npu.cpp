@@ -550,3 +550,25 @@ TEST_F(npu_test, head_and_retired_follow_simulated_time) {
 }
 
 }  // namespace
+
+namespace {
+
+// Calibration against the Gemmini RTL latencies of the NVR prototype (paper-facts.md): mvin of a
+// 16 x 16 int8 tile ~99-158 cycles (cold), preload ~17, compute ~32 for 16 rows.
+TEST(npu_timing, tile_latencies_are_gemmini_like) {
+  npu_system sys{""};
+  sys.cpu.run([&] {
+    sys.start();
+    sys.submit({mvin(D + 0x4000, sp(0), 16, 16, 16), fence(), matmul(sp(0), sp(16), ac(0), 16)});
+    sys.wait_idle();
+  });
+  sc_core::sc_start();
+  const auto& stats = nvr::stats::registry::instance();
+  const std::uint64_t mvin_cycles = stats.value("npu.busy_cycles.load").get<std::uint64_t>();
+  EXPECT_GE(mvin_cycles, 99u);
+  EXPECT_LE(mvin_cycles, 158u);
+  EXPECT_EQ(stats.value("npu.busy_cycles.execute").get<std::uint64_t>(), 16u + 16 + 16);  // preload + compute
+  RecordProperty("mvin_cycles", static_cast<int>(mvin_cycles));
+}
+
+}  // namespace
