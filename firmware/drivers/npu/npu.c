@@ -68,8 +68,9 @@ struct npu_fault npu_fault(void) {
 }
 
 const char* npu_error_name(uint32_t code) {
-  static const char* const names[] = {"none",         "illegal_opcode", "illegal_field", "local_range", "dram_range",
-                                      "misaligned",   "index_bounds",   "ring_overflow", "bus_error"};
+  static const char* const names[] = {"none",         "illegal_opcode", "illegal_field",
+                                      "local_range",  "dram_range",     "misaligned",
+                                      "index_bounds", "ring_overflow",  "bus_error"};
   return code < sizeof names / sizeof names[0] ? names[code] : "unknown";
 }
 

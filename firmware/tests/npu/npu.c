@@ -7,11 +7,11 @@
  * - an illegal instruction: the NPU halts with illegal_opcode at its ring index, CTRL.reset
  *   recovers, and the ring works again; a ring smaller than the program wraps.
  * Runs on nvr-vp only (QEMU has no NPU). Exit code: the number of failed checks. */
+#include "npu.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-
-#include "npu.h"
 
 #define M 24
 #define K 32
@@ -33,17 +33,21 @@ static int8_t cq[M * N] __attribute__((aligned(64)));
 
 static uint32_t addr(const void* p) { return (uint32_t)(uintptr_t)p; }
 
-static int32_t round_shift(int64_t x, unsigned s) { return (int32_t)(s == 0 ? x : (x + ((int64_t)1 << (s - 1))) >> s); }
+static int32_t round_shift(int64_t x, unsigned s) {
+  return (int32_t)(s == 0 ? x : (x + ((int64_t)1 << (s - 1))) >> s);
+}
 
 static void test_gemm(struct npu_ring* r) {
   printf("tiled GEMM %ux%ux%u\n", M, K, N);
   for (int i = 0; i < M * K; i++) a[i] = (int8_t)((i * 37 + 11) % 255 - 127);
   for (int i = 0; i < K * N; i++) b[i] = (int8_t)((i * 53 + 7) % 251 - 125);
   const uint32_t kt_count = K / 16, nt_count = N / 16;
-  for (uint32_t kt = 0; kt < kt_count; kt++) npu_mvin(npu_slot(r), addr(a) + kt * 16, npu_spad(kt * M), M, 16, K, 0);
+  for (uint32_t kt = 0; kt < kt_count; kt++)
+    npu_mvin(npu_slot(r), addr(a) + kt * 16, npu_spad(kt * M), M, 16, K, 0);
   for (uint32_t kt = 0; kt < kt_count; kt++)
     for (uint32_t nt = 0; nt < nt_count; nt++)
-      npu_mvin(npu_slot(r), addr(b) + kt * 16 * N + nt * 16, npu_spad(1024 + (kt * nt_count + nt) * 16), 16, 16, N, 0);
+      npu_mvin(npu_slot(r), addr(b) + kt * 16 * N + nt * 16, npu_spad(1024 + (kt * nt_count + nt) * 16), 16,
+               16, N, 0);
   for (uint32_t nt = 0; nt < nt_count; nt++)
     for (uint32_t kt = 0; kt < kt_count; kt++)
       npu_matmul(npu_slot(r), npu_spad(kt * M), npu_spad(1024 + (kt * nt_count + nt) * 16),
@@ -68,7 +72,8 @@ static void test_gemm(struct npu_ring* r) {
   printf("requantised output, completion by interrupt\n");
   npu_use_interrupts();
   npu_config_store(npu_slot(r), 3, 9, -5, -100, 120);
-  for (uint32_t nt = 0; nt < nt_count; nt++) npu_mvout(npu_slot(r), addr(cq) + nt * 16, npu_acc(nt * M), M, 16, N, 0);
+  for (uint32_t nt = 0; nt < nt_count; nt++)
+    npu_mvout(npu_slot(r), addr(cq) + nt * 16, npu_acc(nt * M), M, 16, N, 0);
   npu_irq(npu_slot(r), 2);
   check("completes without error (interrupt)", npu_wait_irq(r, 2) == NPU_ERR_NONE);
   check("the interrupt handler saw the irq", npu_irq_count() == 1);
