@@ -572,3 +572,37 @@ TEST(npu_timing, tile_latencies_are_gemmini_like) {
 }
 
 }  // namespace
+
+namespace {
+
+// CTRL.reset while busy aborts: the NPU is idle at once, the ring starts again at 0; RING_BASE
+// and RING_SIZE cannot change while busy.
+TEST_F(npu_test, reset_aborts_a_running_program) {
+  run([&] {
+    sys.start();
+    std::vector<instruction> program;
+    for (int i = 0; i < 40; ++i) program.push_back(mvin(D + 0x1000 * i, sp(256 * (i % 8)), 256, 16, 64));
+    program.push_back(irq(9));
+    sys.submit(program);
+    sc_core::wait(ns(500));
+    EXPECT_EQ(sys.reg(STATUS), 1u);
+    sys.set(RING_BASE, ring + 0x1000);  // ignored while busy
+    sys.set(RING_SIZE, 8);
+    EXPECT_EQ(sys.reg(RING_BASE), ring);
+    EXPECT_EQ(sys.reg(RING_SIZE), 64u);
+    sys.set(CTRL, 2 | 1);
+    EXPECT_EQ(sys.reg(STATUS), 0u);
+    EXPECT_EQ(sys.reg(RING_HEAD), 0u);
+    EXPECT_EQ(sys.reg(CTRL), 1u);  // reset reads 0
+    sc_core::wait(ns(100000));
+    EXPECT_EQ(sys.reg(IRQ_TAG), 0u);  // the aborted irq never completed
+    EXPECT_FALSE(sys.irq.read());
+    sys.tail = 0;
+    sys.submit({irq(10)});
+    sys.wait_idle();
+    EXPECT_EQ(sys.reg(IRQ_TAG), 10u);
+    EXPECT_EQ(sys.reg(RETIRED), 1u);
+  });
+}
+
+}  // namespace
