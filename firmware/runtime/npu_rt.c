@@ -37,14 +37,20 @@ bool nrt_init(struct nrt* rt, uint32_t* slots, uint32_t ring_size) {
   rt->tag = 0;
   rt->dram_dirty = false;
   rt->wait_each = false;
+  rt->interrupts = false;
   return npu_init(&rt->ring, slots, ring_size);
 }
 
 uint32_t nrt_wait(struct nrt* rt) {
   npu_irq(slot(rt), ++rt->tag);
-  const uint32_t error = npu_wait(&rt->ring);
+  const uint32_t error = rt->interrupts ? npu_wait_irq(&rt->ring, rt->tag) : npu_wait(&rt->ring);
   rt->dram_dirty = false;
   return error;
+}
+
+void nrt_use_interrupts(struct nrt* rt) {
+  npu_use_interrupts();
+  rt->interrupts = true;
 }
 
 uint64_t nrt_cycles(void) {
@@ -360,6 +366,16 @@ static bool valid_mat(const struct nrt_mat* m) {
          (m->rows == 1 || m->stride >= m->cols * elem_size(m));
 }
 
+static bool contiguous(const struct nrt_mat* m) {
+  return m->rows == 1 || m->stride == m->cols * elem_size(m);
+}
+
+/* Elements [first, first + rows * cols) of a contiguous matrix as rows of `cols`. */
+static struct nrt_mat flat(const struct nrt_mat* m, uint32_t first, uint32_t rows, uint32_t cols) {
+  const struct nrt_mat f = {m->addr + first * elem_size(m), rows, cols, cols * elem_size(m), m->type};
+  return f;
+}
+
 /* One vector op over chunks of rows: load a (and b), vector, store out (and the per-row aux). */
 static int vector_op(struct nrt* rt, uint32_t funct, const struct nrt_mat* a, const struct nrt_mat* b,
                      const struct nrt_mat* out, uint32_t aux, int32_t imm0, int32_t imm1, int32_t imm2,
@@ -398,9 +414,26 @@ static int vector_op(struct nrt* rt, uint32_t funct, const struct nrt_mat* a, co
 int nrt_eltwise(struct nrt* rt, uint32_t funct, const struct nrt_mat* a, const struct nrt_mat* b,
                 const struct nrt_mat* out, int32_t imm0, int32_t imm1, int32_t imm2, uint32_t flags) {
   const bool binary = funct == NPU_FN_ADD || funct == NPU_FN_MAX || funct == NPU_FN_MUL;
-  if (funct > NPU_FN_SILU || binary != (b != NULL) || out == NULL || (flags & NPU_FLAG_ROW_SCALAR))
+  if (funct > NPU_FN_SILU || binary != (b != NULL) || out == NULL || (flags & NPU_FLAG_ROW_SCALAR) ||
+      !valid_mat(a) || !valid_mat(out) || !same_shape(a, out) || (b && (!valid_mat(b) || !same_shape(a, b))))
     return NRT_EINVAL;
-  return vector_op(rt, funct, a, b, out, 0, imm0, imm1, imm2, flags);
+  if (!(contiguous(a) && contiguous(out) && (b == NULL || contiguous(b))))
+    return vector_op(rt, funct, a, b, out, 0, imm0, imm1, imm2, flags);
+  /* Dense operands: the same op on the elements as rows of 16 (one DMA per chunk instead of one
+   * or two per matrix row), then the last n % 16 elements. The two parts touch disjoint DRAM. */
+  const uint32_t n = a->rows * a->cols, full = n / 16, tail = n % 16;
+  const bool dirty = rt->dram_dirty;
+  int result = NRT_OK;
+  for (int part = 0; part < 2 && result == NRT_OK; part++) {
+    const uint32_t rows = part == 0 ? full : (tail ? 1 : 0), cols = part == 0 ? 16 : tail;
+    if (rows == 0) continue;
+    const uint32_t first = part == 0 ? 0 : full * 16;
+    const struct nrt_mat fa = flat(a, first, rows, cols), fo = flat(out, first, rows, cols);
+    const struct nrt_mat fb = b ? flat(b, first, rows, cols) : fa;
+    rt->dram_dirty = dirty;
+    result = vector_op(rt, funct, &fa, b ? &fb : NULL, &fo, 0, imm0, imm1, imm2, flags);
+  }
+  return result;
 }
 
 int nrt_requant(struct nrt* rt, const struct nrt_mat* a, const struct nrt_mat* out, int32_t multiplier,

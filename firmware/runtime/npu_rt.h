@@ -30,6 +30,7 @@ struct nrt {
   uint32_t tag;    /* tag of the last `irq` queued by nrt_wait */
   bool dram_dirty; /* the NPU may still write DRAM that a later call reads: fence first */
   bool wait_each;  /* every call waits for completion */
+  bool interrupts; /* nrt_wait sleeps until the NPU's interrupt instead of polling */
 };
 
 /* Requantisation int32 -> int8 (ISA config.store): clamp(round_shift(x * multiplier, shift) +
@@ -46,8 +47,12 @@ struct nrt_requant {
 
 /* npu_init plus the runtime state; false when the NPU or the ring is unusable. */
 bool nrt_init(struct nrt* rt, uint32_t* slots, uint32_t ring_size);
-/* Queues `irq`, rings the doorbell and polls until the NPU is idle; the NPU error code. */
+/* Queues `irq`, rings the doorbell and polls until the NPU is idle (or, after
+ * nrt_use_interrupts, sleeps until that irq's interrupt); the NPU error code. */
 uint32_t nrt_wait(struct nrt* rt);
+/* Completion by interrupt from now on (npu_use_interrupts: PLIC source NVR_IRQ_NPU). The
+ * driver's error flag is sticky, so after an NPU error go back to polling (interrupts = false). */
+void nrt_use_interrupts(struct nrt* rt);
 /* NPU cycles since reset (CYCLES_HI:LO). */
 uint64_t nrt_cycles(void);
 

@@ -130,6 +130,50 @@ static int32_t compare(uint32_t out, uint32_t golden, uint32_t bytes) {
   return -1;
 }
 
+/* Unit busy cycles, to show how much DMA overlapped compute. */
+struct busy {
+  uint32_t load, exec, store, sparse;
+};
+static struct busy busy_now(void) {
+  const struct busy b = {npu_read(NPU_REG_LOAD_BUSY), npu_read(NPU_REG_EXEC_BUSY),
+                         npu_read(NPU_REG_STORE_BUSY), npu_read(NPU_REG_SPARSE_BUSY)};
+  return b;
+}
+
+/* The runtime refuses shapes it cannot run without queueing anything, and recovers from an NPU
+ * error (a gather index past its table) through a reset. */
+static int check_errors(struct nrt* rt) {
+  int failures = 0;
+  const uint32_t tail = rt->ring.tail;
+  const struct nrt_gemm empty = {.m = 0, .k = 4, .n = 4};
+  const struct nrt_conv2d too_small = {.h = 1, .w = 1, .c = 1, .oc = 1, .kh = 3, .kw = 3, .stride = 1};
+  const struct nrt_mat a = {KIMG_ADDR, 2, 8, 32, NRT_I32}, wide = {KIMG_ADDR, 2, 9, 36, NRT_I32};
+  const struct nrt_mat long_row = {KIMG_ADDR, 1, 4097, 0, NRT_I32};
+  const bool refused = nrt_gemm(rt, &empty) == NRT_EINVAL && nrt_conv2d(rt, &too_small) == NRT_EINVAL &&
+                       nrt_eltwise(rt, NPU_FN_ADD, &a, &wide, &a, 0, 0, 0, 0) == NRT_EINVAL &&
+                       nrt_eltwise(rt, NPU_FN_ADD, &a, NULL, &a, 0, 0, 0, 0) == NRT_EINVAL &&
+                       nrt_softmax(rt, &long_row, &long_row, 8, 8) == NRT_EINVAL &&
+                       nrt_quant(rt, &a, &a, KIMG_ADDR) == NRT_EINVAL &&
+                       nrt_gather(rt, KIMG_ADDR, 0, KIMG_ADDR, 1, 16, 16, KIMG_ADDR, 16) == NRT_EINVAL;
+  printf("  %-28s %s\n", "bad shapes refused", refused && rt->ring.tail == tail ? "PASS" : "FAIL");
+  if (!refused || rt->ring.tail != tail) failures++;
+
+  static const int32_t index[3] = {0, 5, 2};
+  static int8_t table[4 * 16], out[3 * 16];
+  nrt_gather(rt, (uint32_t)(uintptr_t)index, 3, (uint32_t)(uintptr_t)table, 4, 16, 16,
+             (uint32_t)(uintptr_t)out, 16);
+  const uint32_t error = nrt_wait(rt);
+  const struct npu_fault f = npu_fault();
+  const bool reported = error == NPU_ERR_INDEX_BOUNDS && f.info == 5;
+  npu_reset(&rt->ring);
+  const bool recovered = nrt_gather(rt, (uint32_t)(uintptr_t)index, 1, (uint32_t)(uintptr_t)table, 4, 16, 16,
+                                    (uint32_t)(uintptr_t)out, 16) == NRT_OK &&
+                         nrt_wait(rt) == NPU_ERR_NONE;
+  printf("  %-28s %s\n", "NPU error reported, reset", reported && recovered ? "PASS" : "FAIL");
+  if (!reported || !recovered) failures++;
+  return failures;
+}
+
 static bool in_image(uint32_t offset, uint32_t bytes, uint32_t size) {
   return offset <= size && bytes <= size - offset;
 }
@@ -158,6 +202,11 @@ int main(void) {
   uint64_t total = 0;
   for (uint32_t i = 0; i < h->case_count; i++) {
     const struct kimg_case* c = &cases[i];
+    /* The second half of the cases completes by interrupt. */
+    if (i == h->case_count / 2) {
+      printf("  (completion by interrupt from here)\n");
+      nrt_use_interrupts(&rt);
+    }
     char name[sizeof c->name + 1];
     memcpy(name, c->name, sizeof c->name);
     name[sizeof c->name] = '\0';
@@ -177,6 +226,7 @@ int main(void) {
       memset(out, 0xA5, c->out_bytes);
     memset((uint8_t*)(uintptr_t)at(c->out2), 0xA5, c->out2_bytes);
 
+    const struct busy before = busy_now();
     const uint64_t start = nrt_cycles();
     const int queued = run_case(&rt, c);
     const uint32_t error = nrt_wait(&rt);
@@ -197,9 +247,15 @@ int main(void) {
              name, bad, bad2, cycles);
       failures++;
     } else {
-      printf("  %-28s PASS %10" PRIu64 " cycles\n", name, cycles);
+      const struct busy after = busy_now();
+      printf("  %-28s PASS %8" PRIu64 " cycles (busy: load %" PRIu32 " exec %" PRIu32 " store %" PRIu32
+             " sparse %" PRIu32 ")\n",
+             name, cycles, after.load - before.load, after.exec - before.exec, after.store - before.store,
+             after.sparse - before.sparse);
     }
   }
+  rt.interrupts = false; /* the error check below leaves the driver's error flag set */
+  failures += check_errors(&rt);
   printf("npu_kernels: %" PRIu32 " cases, %" PRIu64 " NPU cycles, %d failure(s)\n", h->case_count, total,
          failures);
   return failures;
