@@ -400,4 +400,22 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
   return b.finish();
 }
 
+std::vector<std::uint8_t> large_image(std::uint32_t seed) {
+  image_builder b(seed);
+  std::mt19937 rng(seed);
+  const npu_ref::store_config q{1717, 24, 0, -128, 127};
+  gemm_case(b, rng, "gemm_i8_512x512x512", 512, 512, 512, false, false, false, q);
+  gemm_case(b, rng, "gemm_i4_512x512x512", 512, 512, 512, true, false, false, q);
+  conv_case(b, rng, "conv3x3_p1_56x56x64x64", 56, 56, 64, 64, 3, 3, 1, 1, true, false, q);
+  spmm_case(b, rng, "spmm_d64_2048x2048x128", 2048, 2048, 128, 64, true, npu_ref::store_config{});
+  const matrix_i32 a = random_matrix<std::int32_t>(256, 1024, -40000, 40000, rng);
+  kimg_case c = vector_case(b, KIMG_SOFTMAX, "softmax_256x1024", a);
+  c.param[0] = 12;
+  c.param[1] = 8;
+  const matrix_i32 out = npu_ref::softmax_rows(a, 12, 8);
+  set_output(b, c, out.data.data(), out.data.size() * 4);
+  b.add_case(c);
+  return b.finish();
+}
+
 }  // namespace nvr::gen

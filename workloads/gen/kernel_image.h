@@ -35,6 +35,9 @@ class image_builder {
 // The standard case set of the ctest (GEMM int8 and int4, conv2d, SpMM, SpMV, gather,
 // scatter-add, softmax, rmsnorm, quant, argmax, silu, requant).
 std::vector<std::uint8_t> standard_image(std::uint32_t seed);
+// Bigger shapes for measurements (a few seconds on nvr-vp): GEMM 512x512x512 (int8 and int4),
+// conv2d 3x3 56x56x64->64, SpMM 2048x2048 (1/64) x 128, softmax 256x1024.
+std::vector<std::uint8_t> large_image(std::uint32_t seed);
 
 // Parses an image back: the header and the case table; throws std::runtime_error if malformed.
 struct parsed_image {
