@@ -325,6 +325,8 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
   gemm_case(b, rng, "gemm_i8_37x50x29_raw_bias", 37, 50, 29, false, true, true, identity);
   gemm_case(b, rng, "gemm_i8_128x256x64", 128, 256, 64, false, true, false, q_gemm);
   gemm_case(b, rng, "gemm_i8_300x40x33", 300, 40, 33, false, false, false, q_relu);
+  // K too long for A to stay resident (two A slots), a 4-row last row block, ragged K.
+  gemm_case(b, rng, "gemm_i8_260x801x20", 260, 801, 20, false, false, true, identity);
   gemm_case(b, rng, "gemm_i4_45x77x40", 45, 77, 40, true, false, true, identity);
   gemm_case(b, rng, "gemm_i4_64x128x32", 64, 128, 32, true, true, false,
             npu_ref::store_config{3001, 16, 0, -128, 127});
@@ -332,6 +334,8 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
   const npu_ref::store_config q_conv{1200, 22, -3, -128, 127};
   conv_case(b, rng, "conv3x3_p1_10x10x20x24", 10, 10, 20, 24, 3, 3, 1, 1, true, false, q_conv);
   conv_case(b, rng, "conv3x3_s2_p1_11x9x16x16", 11, 9, 16, 16, 3, 3, 2, 1, false, true, identity);
+  // 576 pixels in tiles of 170: tiles start and end inside output rows.
+  conv_case(b, rng, "conv3x3_p1_24x24x16x40", 24, 24, 16, 40, 3, 3, 1, 1, false, false, q_conv);
   conv_case(b, rng, "conv1x1_12x12x40x20", 12, 12, 40, 20, 1, 1, 1, 0, true, false, q_conv);
   conv_case(b, rng, "conv1x1_s2_9x9x32x16", 9, 9, 32, 16, 1, 1, 2, 0, false, true, identity);
 
