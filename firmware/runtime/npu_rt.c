@@ -361,13 +361,14 @@ static bool same_shape(const struct nrt_mat* a, const struct nrt_mat* b) {
   return a->rows == b->rows && a->cols == b->cols;
 }
 
+/* Row layout: at most VEC_CAP local rows (4096 elements) per matrix row. */
 static bool valid_mat(const struct nrt_mat* m) {
   return m->rows != 0 && m->cols != 0 && m->cols <= VEC_CAP * 16 &&
          (m->rows == 1 || m->stride >= m->cols * elem_size(m));
 }
 
 static bool contiguous(const struct nrt_mat* m) {
-  return m->rows == 1 || m->stride == m->cols * elem_size(m);
+  return m->rows != 0 && m->cols != 0 && (m->rows == 1 || m->stride == m->cols * elem_size(m));
 }
 
 /* Elements [first, first + rows * cols) of a contiguous matrix as rows of `cols`. */
@@ -415,8 +416,9 @@ int nrt_eltwise(struct nrt* rt, uint32_t funct, const struct nrt_mat* a, const s
                 const struct nrt_mat* out, int32_t imm0, int32_t imm1, int32_t imm2, uint32_t flags) {
   const bool binary = funct == NPU_FN_ADD || funct == NPU_FN_MAX || funct == NPU_FN_MUL;
   if (funct > NPU_FN_SILU || binary != (b != NULL) || out == NULL || (flags & NPU_FLAG_ROW_SCALAR) ||
-      !valid_mat(a) || !valid_mat(out) || !same_shape(a, out) || (b && (!valid_mat(b) || !same_shape(a, b))))
+      !same_shape(a, out) || (b && !same_shape(a, b)))
     return NRT_EINVAL;
+  /* Strided operands keep the row layout (and its row-length limit, checked by vector_op). */
   if (!(contiguous(a) && contiguous(out) && (b == NULL || contiguous(b))))
     return vector_op(rt, funct, a, b, out, 0, imm0, imm1, imm2, flags);
   /* Dense operands: the same op on the elements as rows of 16 (one DMA per chunk instead of one

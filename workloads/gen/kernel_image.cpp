@@ -389,6 +389,20 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
     b.add_case(c);
   }
   {
+    // The left 21x40 of a 21x52 matrix: strided rows take the per-row path.
+    const matrix_i32 wide = random_matrix<std::int32_t>(21, 52, -80000, 80000, rng);
+    matrix_i32 a(21, 40);
+    for (std::size_t r = 0; r < a.rows; ++r)
+      for (std::size_t col = 0; col < a.cols; ++col) a(r, col) = wide(r, col);
+    kimg_case c = vector_case(b, KIMG_SILU, "silu_21x40_stride52", wide);
+    c.dim[1] = 40;
+    c.param[0] = 10;
+    c.param[1] = 52;
+    const matrix_i32 out = npu_ref::vector_elementwise(npu_ref::fn::silu, a, matrix_i32{}, false, 0, 10);
+    set_output(b, c, out.data.data(), out.data.size() * 4);
+    b.add_case(c);
+  }
+  {
     const matrix_i32 a = random_matrix<std::int32_t>(50, 20, -300000, 300000, rng);
     kimg_case c = vector_case(b, KIMG_REQUANT, "requant_relu_50x20", a);
     c.param[0] = 1234;

@@ -32,7 +32,7 @@ enum kimg_kind {
   KIMG_RMSNORM = 9,     /* dim rows, cols; param q; in a (int32); out int32 */
   KIMG_QUANT = 10,      /* dim rows, cols; in a (int32); out int8, out2 amax int32 */
   KIMG_ARGMAX = 11,     /* dim rows, cols; in a (int32); out int32 indices */
-  KIMG_SILU = 12,       /* dim rows, cols; param f; in a (int32); out int32 */
+  KIMG_SILU = 12,       /* dim rows, cols; param f, a's row stride in elements (0: dense); in a; out int32 */
   KIMG_REQUANT = 13, /* dim rows, cols; param multiplier, shift, zero point, relu; in a (int32); out int8 */
   KIMG_KIND_LAST = KIMG_REQUANT
 };

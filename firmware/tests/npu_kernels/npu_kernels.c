@@ -109,7 +109,9 @@ static int run_case(struct nrt* rt, const struct kimg_case* c) {
       return nrt_argmax(rt, &a, at(c->out));
     }
     case KIMG_SILU: {
-      const struct nrt_mat a = mat(c->in[0], d[0], d[1], NRT_I32), o = mat(c->out, d[0], d[1], NRT_I32);
+      struct nrt_mat a = mat(c->in[0], d[0], d[1], NRT_I32);
+      const struct nrt_mat o = mat(c->out, d[0], d[1], NRT_I32);
+      if (c->param[1] != 0) a.stride = (uint32_t)c->param[1] * 4; /* a view into a wider matrix */
       return nrt_silu(rt, &a, &o, (uint32_t)c->param[0]);
     }
     case KIMG_REQUANT: {
