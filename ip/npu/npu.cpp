@@ -275,7 +275,8 @@ void npu::do_reset(time_ps now, bool drive) {
   m_recent_dispatch.fill(now);
   m_unit_free.fill(now);
   for (auto& q : m_queue_starts) q.clear();
-  m_slots.assign(m_config.max_outstanding, now);
+  m_inflight.clear();
+  m_inflight_first = 0;
   m_spad_write.assign(spad_rows, now);
   m_spad_read.assign(spad_rows, now);
   m_acc_write.assign(acc_rows, now);
@@ -354,9 +355,50 @@ void npu::run() {
   }
 }
 
-npu::time_ps npu::take_slot(time_ps at, std::size_t& slot) {
-  slot = static_cast<std::size_t>(std::min_element(m_slots.begin(), m_slots.end()) - m_slots.begin());
-  return std::max(at, m_slots[slot]);
+namespace {
+bool key_less(const std::pair<mem::time_ps, unsigned>& e, mem::time_ps t) { return e.first < t; }
+bool time_less(mem::time_ps t, const std::pair<mem::time_ps, unsigned>& e) { return t < e.first; }
+}  // namespace
+
+npu::time_ps npu::reserve_slot(time_ps at) const {
+  const auto first = m_inflight.begin() + static_cast<std::ptrdiff_t>(m_inflight_first);
+  auto it = std::upper_bound(first, m_inflight.end(), at, time_less);
+  if (it == first) return at;  // nothing in flight then
+  --it;
+  time_ps t = at;
+  // The last entry always has count 0 (every request ends), so this stops.
+  while (it->second >= m_config.max_outstanding) {
+    ++it;
+    t = it->first;
+  }
+  return t;
+}
+
+void npu::occupy(time_ps from, time_ps to) {
+  auto split = [this](time_ps x) {
+    const auto first = m_inflight.begin() + static_cast<std::ptrdiff_t>(m_inflight_first);
+    auto it = std::lower_bound(first, m_inflight.end(), x, key_less);
+    if (it == m_inflight.end() || it->first != x) {
+      const unsigned count = it == first ? 0 : std::prev(it)->second;
+      it = m_inflight.insert(it, {x, count});
+    }
+    return static_cast<std::size_t>(it - m_inflight.begin());
+  };
+  const std::size_t begin = split(from);
+  const std::size_t end = split(to);
+  for (std::size_t i = begin; i < end; ++i) ++m_inflight[i].second;
+}
+
+void npu::prune_slots(time_ps horizon) {
+  // Nothing issues before the horizon any more: keep only the step in force at it.
+  const auto first = m_inflight.begin() + static_cast<std::ptrdiff_t>(m_inflight_first);
+  const auto it = std::upper_bound(first, m_inflight.end(), horizon, time_less);
+  if (it == first) return;
+  m_inflight_first = static_cast<std::size_t>(std::prev(it) - m_inflight.begin());
+  if (m_inflight_first > 4096 && m_inflight_first > m_inflight.size() / 2) {
+    m_inflight.erase(m_inflight.begin(), m_inflight.begin() + static_cast<std::ptrdiff_t>(m_inflight_first));
+    m_inflight_first = 0;
+  }
 }
 
 npu::time_ps npu::dependency_time(const work& w) const {
@@ -388,8 +430,7 @@ npu::time_ps npu::schedule_dma(const work& w, time_ps start) {
     const dma_op& op = w.dma[i];
     time_ps t = std::max(cursor, start + op.not_before * cycle);
     if (op.after >= 0) t = std::max(t, m_completions[static_cast<std::size_t>(op.after)]);
-    std::size_t slot = 0;
-    const time_ps issue = take_slot(t, slot);
+    const time_ps issue = reserve_slot(t);
     m_stall_dma += (issue - t) / cycle;
     mem::request r;
     r.address = op.line;
@@ -401,7 +442,7 @@ npu::time_ps npu::schedule_dma(const work& w, time_ps start) {
       r.value_count = op.value_count;
     }
     const time_ps done = std::max(m_memory->access(issue, r), issue + cycle);
-    m_slots[slot] = done;
+    occupy(issue, done);
     m_outstanding.add(issue, done);
     m_completions[i] = done;
     if (op.write) {
@@ -447,15 +488,13 @@ void npu::step() {
   }
   const std::uint64_t line = address & ~std::uint64_t{line_bytes - 1};
   if (line != m_fetch_line || seq != m_last_seq + 1 || avail > m_fetch_issue) {
-    std::size_t slot = 0;
-    const time_ps issue =
-        take_slot(std::max({avail, m_fetch_issue + cycle, m_recent_dispatch[seq % 4]}), slot);
+    const time_ps issue = reserve_slot(std::max({avail, m_fetch_issue + cycle, m_recent_dispatch[seq % 4]}));
     mem::request r;
     r.address = line;
     r.size = line_bytes;
     r.instruction_id = stream_fetch;
     const time_ps done = std::max(m_memory->l2().access(issue, r), issue + cycle);
-    m_slots[slot] = done;
+    occupy(issue, done);
     m_outstanding.add(issue, done);
     ++m_dma_read_requests;
     m_dma_read_bytes += line_bytes;
@@ -531,6 +570,7 @@ void npu::step() {
     update_line(now);
   }
   const time_ps horizon = std::min(dispatch, m_fetch_issue + cycle);
+  prune_slots(horizon);
   m_outstanding.flush(horizon);
   for (auto& q : m_queue_traces) q->flush(horizon);
 }

@@ -120,7 +120,11 @@ class npu : public core::peripheral {
   bool can_fetch() const;
   void step();  // fetches, executes and schedules one instruction
   time_ps schedule_dma(const work& w, time_ps start);
-  time_ps take_slot(time_ps at, std::size_t& slot);
+  // The earliest time >= at when fewer than max_outstanding DMA requests are in flight, and the
+  // booking of one request over [from, to).
+  time_ps reserve_slot(time_ps at) const;
+  void occupy(time_ps from, time_ps to);
+  void prune_slots(time_ps horizon);
   time_ps dependency_time(const work& w) const;
   void retire_rows(const work& w, time_ps complete);
   void fail(error code, std::uint32_t info, std::uint32_t index, time_ps at, time_ps now);
@@ -158,7 +162,12 @@ class npu : public core::peripheral {
   time_ps m_dispatch = 0, m_barrier = 0, m_all_done = 0;
   std::array<time_ps, unit_count> m_unit_free{};
   std::array<std::deque<time_ps>, unit_count> m_queue_starts;  // start times of queued entries
-  std::vector<time_ps> m_slots;                                // DMA request slots: free times
+  // DMA requests in flight as a step function over time: from each key to the next, this many.
+  // Kept in simulated-time order, so a request of one unit can use a slot before a later request
+  // of another unit processed earlier (the horizon below which nothing can change is pruned).
+  // A sorted vector (most changes land near its end); entries before m_inflight_first are dead.
+  std::vector<std::pair<time_ps, unsigned>> m_inflight;
+  std::size_t m_inflight_first = 0;
   std::vector<time_ps> m_spad_write, m_spad_read, m_acc_write, m_acc_read;
   std::vector<time_ps> m_completions;
   // Fetch and completion times of processed instructions still ahead of the kernel: RING_HEAD
