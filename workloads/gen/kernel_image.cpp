@@ -303,6 +303,23 @@ void scatter_add_case(image_builder& b, std::mt19937& rng, const std::string& na
   b.add_case(c);
 }
 
+void scatter_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t count,
+                  std::size_t table_rows, std::size_t cols) {
+  kimg_case c = make_case(KIMG_SCATTER, name);
+  c.dim[0] = static_cast<std::uint32_t>(count);
+  c.dim[1] = static_cast<std::uint32_t>(table_rows);
+  c.dim[2] = static_cast<std::uint32_t>(cols);
+  matrix_i8 table = random_matrix<std::int8_t>(table_rows, cols, -128, 127, rng);
+  const matrix_i8 src = random_matrix<std::int8_t>(count, cols, -128, 127, rng);
+  std::vector<std::int32_t> index = random_index(count, table_rows, rng);  // duplicates: the last wins
+  c.in[0] = put(b, index);
+  c.in[1] = put(b, src.data);
+  c.init = put(b, table.data);
+  npu_ref::scatter(table, index, src);
+  set_output(b, c, table.data.data(), table.data.size());
+  b.add_case(c);
+}
+
 // Row and element-wise cases on an int32 matrix.
 kimg_case vector_case(image_builder& b, std::uint32_t kind, const std::string& name, const matrix_i32& a) {
   kimg_case c = make_case(kind, name);
@@ -344,6 +361,7 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
             npu_ref::store_config{77, 8, 0, -128, 127});
   spmv_case(b, rng, "spmv_d8_200x300", 200, 300, 8);
   gather_case(b, rng, "gather_100_of_64x40", 100, 64, 40);
+  scatter_case(b, rng, "scatter_60_to_40x24", 60, 40, 24);
   scatter_add_case(b, rng, "scatter_add_90_to_30x20", 90, 30, 20);
   scatter_add_case(b, rng, "scatter_add_700_to_50x8", 700, 50, 8);
 

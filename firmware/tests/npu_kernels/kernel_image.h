@@ -34,7 +34,8 @@ enum kimg_kind {
   KIMG_ARGMAX = 11,     /* dim rows, cols; in a (int32); out int32 indices */
   KIMG_SILU = 12,       /* dim rows, cols; param f, a's row stride in elements (0: dense); in a; out int32 */
   KIMG_REQUANT = 13, /* dim rows, cols; param multiplier, shift, zero point, relu; in a (int32); out int8 */
-  KIMG_KIND_LAST = KIMG_REQUANT
+  KIMG_SCATTER = 14, /* dim count, table rows, cols; in index, src (int8); init = the table; last wins */
+  KIMG_KIND_LAST = KIMG_SCATTER
 };
 
 struct kimg_header {

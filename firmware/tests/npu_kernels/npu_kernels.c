@@ -92,6 +92,8 @@ static int run_case(struct nrt* rt, const struct kimg_case* c) {
     case KIMG_SCATTER_ADD:
       return nrt_scatter(rt, at(c->in[0]), d[0], at(c->out), d[1], d[2] * 4, d[2], at(c->in[1]), d[2] * 4,
                          true);
+    case KIMG_SCATTER:
+      return nrt_scatter(rt, at(c->in[0]), d[0], at(c->out), d[1], d[2], d[2], at(c->in[1]), d[2], false);
     case KIMG_SOFTMAX: {
       const struct nrt_mat a = mat(c->in[0], d[0], d[1], NRT_I32), o = mat(c->out, d[0], d[1], NRT_I32);
       return nrt_softmax(rt, &a, &o, (uint32_t)c->param[0], (uint32_t)c->param[1]);
