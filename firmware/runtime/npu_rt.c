@@ -12,14 +12,12 @@
 static uint8_t g_zero[64] __attribute__((aligned(64)));
 
 /* Local memory plan. Accumulator: two halves of 512 rows (output tiles, double-buffered).
- * GEMM scratchpad: B tiles in two slots of 2048 rows, A in the 12288 rows above.
+ * GEMM scratchpad: B tiles in two slots of nt_block * 16 rows (at most 2048), A above them.
  * conv2d scratchpad: weights in [0, 8192), A in two slots of 512 rows above.
  * Vector ops: per half h, scratchpad rows h * 8192 (+0 a, +2048 b), accumulator rows h * 512
  * (+0 a, +256 b / aux), at most VEC_CAP rows per operand. */
 #define ACC_HALF 512u
 #define GEMM_B_SLOT 2048u
-#define GEMM_A_BASE 4096u
-#define GEMM_A_ROWS (NPU_SPAD_ROWS - GEMM_A_BASE)
 #define CONV_W_ROWS 8192u
 #define CONV_A_BASE 8192u
 #define VEC_CAP 256u
@@ -92,11 +90,13 @@ int nrt_gemm(struct nrt* rt, const struct nrt_gemm* g) {
   const uint32_t kt_count = ceil_div(kb, 16), nt_count = ceil_div(g->n, 16);
   const uint32_t mm_flags = g->int4 ? NPU_FLAG_INT4 : 0;
   const uint32_t out_size = g->out_raw ? 4 : 1;
-  /* Output tile: tm rows x nt_block column tiles in one accumulator half. */
+  /* Output tile: tm rows x nt_block column tiles in one accumulator half; B's two slots of
+   * nt_block tiles at the bottom of the scratchpad, A above them: all of a row block's K slices
+   * when they fit (resident), else (long K) two slots its slices stream through. */
   const uint32_t tm = min_u(g->m, 256);
   const uint32_t nt_block = min_u(nt_count, min_u(ACC_HALF / tm, GEMM_B_SLOT / 16));
-  /* A stays resident for a row block when all its K tiles fit, else two slots of tm rows. */
-  const bool a_resident = tm * kt_count <= GEMM_A_ROWS;
+  const uint32_t b_slot = nt_block * 16, a_base = 2 * b_slot;
+  const bool a_resident = tm * kt_count <= NPU_SPAD_ROWS - a_base;
   begin(rt);
   if (!g->out_raw) config_store(rt, &g->q);
   uint32_t b_iter = 0, a_iter = 0, out_iter = 0;
@@ -114,14 +114,14 @@ int nrt_gemm(struct nrt* rt, const struct nrt_gemm* g) {
         const uint32_t kr = min_u(16, kb - kt * 16);
         uint32_t a_row;
         if (a_resident) {
-          a_row = GEMM_A_BASE + kt * tm;
+          a_row = a_base + kt * tm;
           if (nt0 == 0) npu_mvin(slot(rt), g->a + m0 * g->lda + kt * 16, npu_spad(a_row), mr, kr, g->lda, 0);
         } else {
-          a_row = GEMM_A_BASE + (a_iter++ & 1) * tm;
+          a_row = a_base + (a_iter++ & 1) * tm;
           npu_mvin(slot(rt), g->a + m0 * g->lda + kt * 16, npu_spad(a_row), mr, kr, g->lda, 0);
         }
         /* B tiles of this K slice; rows past K are zero so that stale A lanes add nothing. */
-        const uint32_t b_row = (b_iter++ & 1) * GEMM_B_SLOT;
+        const uint32_t b_row = (b_iter++ & 1) * b_slot;
         for (uint32_t j = 0; j < nts; j++) {
           const uint32_t n0 = (nt0 + j) * 16;
           npu_mvin(slot(rt), g->b + kt * 16 * g->ldb + n0, npu_spad(b_row + j * 16), kr, min_u(16, g->n - n0),
