@@ -359,6 +359,7 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
   spmm_case(b, rng, "spmm_d4_70x96x40", 70, 96, 40, 4, true, identity);
   spmm_case(b, rng, "spmm_d64_600x512x24", 600, 512, 24, 64, false,
             npu_ref::store_config{77, 8, 0, -128, 127});
+  spmm_case(b, rng, "spmm_d256_300x1024x32", 300, 1024, 32, 256, true, identity);
   spmv_case(b, rng, "spmv_d8_200x300", 200, 300, 8);
   gather_case(b, rng, "gather_100_of_64x40", 100, 64, 40);
   scatter_case(b, rng, "scatter_60_to_40x24", 60, 40, 24);
