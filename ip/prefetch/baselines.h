@@ -124,7 +124,7 @@ class imp_prefetcher final : public prefetcher {
   void track_miss(std::uint64_t address, std::uint64_t instruction_id);
   void observe_index(std::size_t pt, std::int64_t index, bool vector_pair, std::int64_t next_index);
   void record_target(pt_entry& p, std::uint64_t t);
-  void enable(pt_entry& p, bool on);
+  void enable(std::size_t slot, bool on);
   static std::size_t hash(std::uint64_t line) { return (line * 0x9e3779b97f4a7c15ull) >> 56; }
   void prefetch_indirect(pt_entry& p, const access_event& e);
 
@@ -133,7 +133,9 @@ class imp_prefetcher final : public prefetcher {
   std::vector<int> m_shifts;
   int m_tracking = -1;
   std::size_t m_last_slot = 0;
-  unsigned m_enabled = 0;  // entries with a pattern
+  std::size_t m_pt_used = 0;  // valid prefetch-table entries: always m_pt[0, m_pt_used)
+  // Slots of the entries with a pattern: every access checks only these for a confirmed target.
+  std::vector<std::size_t> m_enabled;
   unsigned m_prefetch_threshold, m_max_counter, m_stream_threshold, m_stream_distance, m_max_distance,
       m_addr_array_len, m_target_history;
   std::uint64_t m_clock = 0;
