@@ -75,7 +75,7 @@ class cache final : public timing_target, public prefetch_sink {
   // The prefetcher trained by this cache's demand accesses (not owned; nullptr: none).
   void set_prefetcher(prefetcher* p, const value_source* values = nullptr);
   prefetcher* get_prefetcher() const { return m_prefetcher; }
-  void set_lower(timing_target* lower) { m_lower = lower; }
+  void set_lower(timing_target* lower);
 
   // Forgets every line and reservation (counters stay).
   void reset();
@@ -157,8 +157,15 @@ class cache final : public timing_target, public prefetch_sink {
                    bool evicted_unused_prefetch);
   void publish();
 
+  // The level below. When it is another cache (NSB -> L2), m_lower_cache holds it too, so that
+  // the call is direct (the class is final) instead of virtual on every miss.
+  time_ps lower_access(time_ps t, const request& r) {
+    return m_lower_cache ? m_lower_cache->access(t, r) : m_lower->access(t, r);
+  }
+
   cache_config m_config;
   timing_target* m_lower;
+  cache* m_lower_cache = nullptr;
   prefetcher* m_prefetcher = nullptr;
   time_ps m_hit_ps, m_occupancy_ps, m_tick_ps;
   std::uint32_t m_sets = 0, m_ways = 0, m_line_shift = 0, m_plru_levels = 0;

@@ -23,19 +23,6 @@ void trace::add(std::uint64_t address, std::uint32_t size, bool is_write, std::u
   records.push_back(r);
 }
 
-mem::request trace::request_of(const record& r) const {
-  mem::request q;
-  q.address = r.address;
-  q.size = r.size;
-  q.is_write = r.is_write;
-  q.instruction_id = r.instruction_id;
-  if (r.value_count) {
-    q.values = &values[r.value_offset];
-    q.value_count = r.value_count;
-  }
-  return q;
-}
-
 format parse_format(const std::string& text) {
   if (text == "auto") return format::automatic;
   if (text == "text") return format::text;

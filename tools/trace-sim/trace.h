@@ -28,7 +28,19 @@ struct trace {
 
   void add(std::uint64_t address, std::uint32_t size, bool is_write, std::uint64_t instruction_id = 0,
            const std::vector<std::int64_t>& record_values = {});
-  mem::request request_of(const record& r) const;
+  // Inline: the replay loop builds one per access.
+  mem::request request_of(const record& r) const {
+    mem::request q;
+    q.address = r.address;
+    q.size = r.size;
+    q.is_write = r.is_write;
+    q.instruction_id = r.instruction_id;
+    if (r.value_count) {
+      q.values = &values[r.value_offset];
+      q.value_count = r.value_count;
+    }
+    return q;
+  }
 };
 
 // A malformed or unreadable trace; what() names the file and the line (text) or record (binary).
