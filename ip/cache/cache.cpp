@@ -110,6 +110,8 @@ void cache::set_lower(timing_target* lower) {
 
 void cache::set_prefetcher(prefetcher* p, const value_source* values) {
   m_prefetcher = p;
+  m_prefetcher_fills = p && p->uses_fills();
+  m_prefetcher_ticks = p && p->uses_ticks();
   if (p) p->attach(this, values);
   m_next_tick = 0;
 }
@@ -130,7 +132,7 @@ void cache::reset() {
 // The common case, one line, stays a short tail call; the rare ones are out of line.
 time_ps cache::access(time_ps now, const request& r) {
   if (m_config.size == 0) return bypass(now, r);
-  if (m_prefetcher && m_tick_ps != 0 && now >= m_next_tick) tick(now);
+  if (m_prefetcher_ticks && m_tick_ps != 0 && now >= m_next_tick) tick(now);
   const std::uint64_t size = r.size ? r.size : 1;
   if ((r.address & (m_config.line - 1)) + size <= m_config.line)
     return access_line(now, r.address, static_cast<std::uint32_t>(size), r);
@@ -433,7 +435,7 @@ inline time_ps cache::miss_line(std::uint32_t set, std::uint64_t line_no, std::u
   }
   if (dirty_victim) write_back(t, evicted << m_line_shift);
   install(set, w, line_no, ready, r.is_write ? flag_dirty : 0);
-  if (m_prefetcher) notify_fill(t, ready, line_no, false, evicted, evicted_unused_prefetch);
+  if (m_prefetcher_fills) notify_fill(t, ready, line_no, false, evicted, evicted_unused_prefetch);
   return r.is_write ? t : ready;
 }
 
@@ -469,7 +471,7 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   if (dirty_victim) write_back(t, evicted << m_line_shift);
   install(set, w, line_no, ready, flag_prefetched);
   ++m_counters.pf_issued;
-  if (m_prefetcher) notify_fill(t, ready, line_no, true, evicted, evicted_unused_prefetch);
+  if (m_prefetcher_fills) notify_fill(t, ready, line_no, true, evicted, evicted_unused_prefetch);
   return prefetch_status::issued;
 }
 

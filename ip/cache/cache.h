@@ -167,6 +167,7 @@ class cache final : public timing_target, public prefetch_sink {
   timing_target* m_lower;
   cache* m_lower_cache = nullptr;
   prefetcher* m_prefetcher = nullptr;
+  bool m_prefetcher_fills = false, m_prefetcher_ticks = false;  // its uses_fills() / uses_ticks()
   time_ps m_hit_ps, m_occupancy_ps, m_tick_ps;
   std::uint32_t m_sets = 0, m_ways = 0, m_line_shift = 0, m_plru_levels = 0;
   std::uint64_t m_lines = 0, m_valid_lines = 0;

@@ -104,7 +104,7 @@ class imp_prefetcher final : public prefetcher {
     std::vector<std::uint64_t> targets;  // recent predicted targets, a ring; 0 = matched/empty
     std::size_t target_pos = 0;
     std::size_t match_hint = 0;          // where the next match is expected (targets come in order)
-    std::vector<std::uint8_t> filter;    // counts of ring targets per line hash: skips most scans
+    std::vector<std::uint16_t> filter;   // counts of ring targets per line hash: skips most scans
     std::uint64_t prefetched_until = 0;  // index element address up to which targets were issued
     std::uint64_t stamp = 0;
   };
@@ -125,7 +125,9 @@ class imp_prefetcher final : public prefetcher {
   void observe_index(std::size_t pt, std::int64_t index, bool vector_pair, std::int64_t next_index);
   void record_target(pt_entry& p, std::uint64_t t);
   void enable(std::size_t slot, bool on);
-  static std::size_t hash(std::uint64_t line) { return (line * 0x9e3779b97f4a7c15ull) >> 56; }
+  // 1024 filter buckets against at most 1024 ring targets: few false hits, counts never overflow.
+  static constexpr unsigned filter_bits = 10;
+  static std::size_t hash(std::uint64_t line) { return (line * 0x9e3779b97f4a7c15ull) >> (64 - filter_bits); }
   void prefetch_indirect(pt_entry& p, const access_event& e);
 
   std::vector<pt_entry> m_pt;

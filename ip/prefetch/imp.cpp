@@ -5,6 +5,7 @@
 namespace nvr::mem {
 
 imp_prefetcher::imp_prefetcher(const prefetcher_params& params) : prefetcher("imp") {
+  use_hooks(false, false);  // on_access only
   param_reader p(name(), params);
   // gem5's IndirectMemoryPrefetcher defaults.
   m_pt.resize(static_cast<std::size_t>(p.get("pt_entries", 16, 1, 1024)));
@@ -25,7 +26,7 @@ imp_prefetcher::imp_prefetcher(const prefetcher_params& params) : prefetcher("im
   if (negative_shift) m_shifts.push_back(-static_cast<int>(negative_shift));
   for (pt_entry& e : m_pt) {
     e.targets.assign(m_target_history, 0);
-    e.filter.assign(256, 0);
+    e.filter.assign(std::size_t{1} << filter_bits, 0);
   }
   for (ipd_entry& d : m_ipd) d.bases.assign(std::size_t{m_addr_array_len} * m_shifts.size(), 0);
   m_enabled.reserve(m_pt.size());  // no allocation while running
@@ -129,6 +130,11 @@ void imp_prefetcher::on_access(const access_event& e) {
 
 void imp_prefetcher::enable(std::size_t slot, bool on) {
   pt_entry& p = m_pt[slot];
+  // Only an enabled entry records targets, so a disabled one's ring and filter are already empty.
+  if (p.enabled) {
+    std::fill(p.targets.begin(), p.targets.end(), 0);
+    std::fill(p.filter.begin(), p.filter.end(), 0);
+  }
   if (p.enabled != on) {
     if (on)
       m_enabled.push_back(slot);
@@ -136,8 +142,6 @@ void imp_prefetcher::enable(std::size_t slot, bool on) {
       m_enabled.erase(std::find(m_enabled.begin(), m_enabled.end(), slot));
   }
   p.enabled = on;
-  std::fill(p.targets.begin(), p.targets.end(), 0);
-  std::fill(p.filter.begin(), p.filter.end(), 0);
   p.target_pos = 0;
 }
 
