@@ -95,7 +95,9 @@ int main(int argc, char** argv) {
   opts.add_options()("help,h", "print this help")("output,o", po::value<std::string>(),
                                                   "write the figures as JSON")(
       "repeat", po::value<std::uint32_t>()->default_value(40), "passes over the trace per measurement")(
-      "runs", po::value<std::uint32_t>()->default_value(3), "measurements per prefetcher (the best counts)");
+      "runs", po::value<std::uint32_t>()->default_value(3), "measurements per prefetcher (the best counts)")(
+      "write-trace", po::value<std::string>(),
+      "only write the bench's trace to FILE (binary format, for nvr-trace-sim) and exit");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -109,6 +111,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   const trace::trace t = npu_trace();
+  if (vm.count("write-trace")) {
+    const std::string path = vm["write-trace"].as<std::string>();
+    std::ofstream f(path, std::ios::binary);
+    trace::write_binary(f, t);
+    f.close();
+    if (!f) {
+      std::cerr << "nvr-bench-memory: cannot write " << path << '\n';
+      return 73;
+    }
+    return 0;
+  }
   const std::uint32_t repeat = vm["repeat"].as<std::uint32_t>(),
                       runs = std::max(1u, vm["runs"].as<std::uint32_t>());
   nlohmann::json out;

@@ -75,7 +75,7 @@ class cache final : public timing_target, public prefetch_sink {
   // The prefetcher trained by this cache's demand accesses (not owned; nullptr: none).
   void set_prefetcher(prefetcher* p, const value_source* values = nullptr);
   prefetcher* get_prefetcher() const { return m_prefetcher; }
-  void set_lower(timing_target* lower) { m_lower = lower; }
+  void set_lower(timing_target* lower);
 
   // Forgets every line and reservation (counters stay).
   void reset();
@@ -117,6 +117,22 @@ class cache final : public timing_target, public prefetch_sink {
     bool hit = false, in_flight = false, prefetch_hit = false;
   };
 
+  // One way: its tag and fill-ready time share a host cache line, since a hit reads both and a
+  // miss replaces both. Signatures and flags are kept apart, one byte per way.
+  struct way_state {
+    std::uint64_t tag = invalid_tag;  // line number
+    time_ps ready = 0;                // fill-ready time
+  };
+
+  // A way's 8-bit tag signature: the set search compares the signatures of 16 ways at once and
+  // checks full tags only for those that match, so a miss costs one compare per 16 ways.
+  static std::uint8_t signature(std::uint64_t line_no) {
+    return static_cast<std::uint8_t>((line_no * 0x9e3779b97f4a7c15ull) >> 56);
+  }
+
+  time_ps bypass(time_ps now, const request& r);        // size 0
+  void tick(time_ps now);                               // the prefetcher's periodic hook
+  time_ps access_lines(time_ps now, const request& r);  // an access across lines
   time_ps access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r);
   time_ps hit_line(std::uint64_t idx, time_ps start, time_ps lookup, const request& r, lookup_result& found);
   time_ps miss_line(std::uint32_t set, std::uint64_t line_no, std::uint64_t address, std::uint32_t size,
@@ -134,28 +150,39 @@ class cache final : public timing_target, public prefetch_sink {
   // Empties line `idx`; returns whether it was dirty. Counts the eviction.
   bool evict(std::uint64_t idx);
   // Puts line `line_no` into the empty slot `idx` (way `way` of `set`), its data there at `ready`.
-  void install(std::uint32_t set, std::uint32_t way, std::uint64_t line_no, time_ps ready, std::uint8_t flags);
+  void install(std::uint32_t set, std::uint32_t way, std::uint64_t line_no, time_ps ready,
+               std::uint8_t flags);
   void write_back(time_ps t, std::uint64_t line_address);
   void notify_fill(time_ps t, time_ps ready, std::uint64_t line_no, bool prefetch, std::uint64_t evicted_tag,
                    bool evicted_unused_prefetch);
   void publish();
 
+  // The level below. When it is another cache (NSB -> L2), m_lower_cache holds it too, so that
+  // the call is direct (the class is final) instead of virtual on every miss.
+  time_ps lower_access(time_ps t, const request& r) {
+    return m_lower_cache ? m_lower_cache->access(t, r) : m_lower->access(t, r);
+  }
+
   cache_config m_config;
   timing_target* m_lower;
+  cache* m_lower_cache = nullptr;
   prefetcher* m_prefetcher = nullptr;
+  bool m_prefetcher_fills = false, m_prefetcher_ticks = false;  // its uses_fills() / uses_ticks()
   time_ps m_hit_ps, m_occupancy_ps, m_tick_ps;
   std::uint32_t m_sets = 0, m_ways = 0, m_line_shift = 0, m_plru_levels = 0;
-  std::uint64_t m_valid_lines = 0;
+  std::uint64_t m_lines = 0, m_valid_lines = 0;
   std::uint64_t m_set_mask = 0;
 
-  std::vector<std::uint64_t> m_tags;                   // line number, invalid_tag when empty
-  std::vector<time_ps> m_ready;                        // fill-ready time per line
+  std::vector<way_state> m_way;                        // per way: set * ways + way
+  std::vector<std::uint8_t> m_signatures;              // signature() of each tag (+ padding)
   std::vector<std::uint8_t> m_flags;                   // flag_dirty | flag_prefetched
   std::vector<std::uint64_t> m_stamp;                  // LRU: last use
   std::vector<std::uint64_t> m_plru;                   // PLRU: ways - 1 tree bits per set, packed
   std::vector<std::uint64_t> m_plru_keep, m_plru_set;  // PLRU: per-way masks of a use
-  std::uint64_t m_clock = 0;                           // LRU use counter
-  std::uint64_t m_rng;                                 // random replacement (xorshift64)
+  std::vector<std::uint8_t> m_plru_top;                // PLRU: tree bits of the top levels -> node
+  unsigned m_plru_top_levels = 0;
+  std::uint64_t m_clock = 0;  // LRU use counter
+  std::uint64_t m_rng;        // random replacement (xorshift64)
   std::vector<time_ps> m_port_free;
   release_queue m_mshr_release;
   std::uint32_t m_mshrs = 0;

@@ -54,20 +54,24 @@ double dram::peak_bandwidth() const {
 
 time_ps dram::access(time_ps now, const request& r) {
   const std::uint64_t size = r.size ? r.size : 1;
-  const std::uint64_t mask = ~std::uint64_t{m_config.burst_size - 1};
-  time_ps done = now;
-  for (std::uint64_t a = r.address & mask; a < r.address + size; a += m_config.burst_size) {
+  const std::uint64_t burst_size = m_config.burst_size;
+  const std::uint64_t first = r.address & ~(burst_size - 1);
+  const std::uint64_t bursts = (r.address + size - first + burst_size - 1) >> m_offset_bits;
+  time_ps done = now, latency = 0;
+  for (std::uint64_t i = 0, a = first; i < bursts; ++i, a += burst_size) {
     const time_ps t = burst(now, a, r.is_write);
     done = std::max(done, t);
-    if (r.is_write) {
-      ++m_counters.writes;
-      m_counters.bytes_written += m_config.burst_size;
-    } else {
-      ++m_counters.reads;
-      m_counters.bytes_read += m_config.burst_size;
-      m_counters.read_latency_ps += t - now;
-      if (r.is_prefetch) ++m_counters.prefetch_reads;
-    }
+    latency += t - now;
+  }
+  // Counted once per request rather than per burst: the same sums.
+  if (r.is_write) {
+    m_counters.writes += bursts;
+    m_counters.bytes_written += bursts * burst_size;
+  } else {
+    m_counters.reads += bursts;
+    m_counters.bytes_read += bursts * burst_size;
+    m_counters.read_latency_ps += latency;
+    if (r.is_prefetch) m_counters.prefetch_reads += bursts;
   }
   m_counters.last_completion = std::max(m_counters.last_completion, done);
   return done;

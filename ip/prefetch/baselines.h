@@ -104,7 +104,7 @@ class imp_prefetcher final : public prefetcher {
     std::vector<std::uint64_t> targets;  // recent predicted targets, a ring; 0 = matched/empty
     std::size_t target_pos = 0;
     std::size_t match_hint = 0;          // where the next match is expected (targets come in order)
-    std::vector<std::uint8_t> filter;    // counts of ring targets per line hash: skips most scans
+    std::vector<std::uint16_t> filter;   // counts of ring targets per line hash: skips most scans
     std::uint64_t prefetched_until = 0;  // index element address up to which targets were issued
     std::uint64_t stamp = 0;
   };
@@ -124,8 +124,10 @@ class imp_prefetcher final : public prefetcher {
   void track_miss(std::uint64_t address, std::uint64_t instruction_id);
   void observe_index(std::size_t pt, std::int64_t index, bool vector_pair, std::int64_t next_index);
   void record_target(pt_entry& p, std::uint64_t t);
-  void enable(pt_entry& p, bool on);
-  static std::size_t hash(std::uint64_t line) { return (line * 0x9e3779b97f4a7c15ull) >> 56; }
+  void enable(std::size_t slot, bool on);
+  // 1024 filter buckets against at most 1024 ring targets: few false hits, counts never overflow.
+  static constexpr unsigned filter_bits = 10;
+  static std::size_t hash(std::uint64_t line) { return (line * 0x9e3779b97f4a7c15ull) >> (64 - filter_bits); }
   void prefetch_indirect(pt_entry& p, const access_event& e);
 
   std::vector<pt_entry> m_pt;
@@ -133,7 +135,9 @@ class imp_prefetcher final : public prefetcher {
   std::vector<int> m_shifts;
   int m_tracking = -1;
   std::size_t m_last_slot = 0;
-  unsigned m_enabled = 0;  // entries with a pattern
+  std::size_t m_pt_used = 0;  // valid prefetch-table entries: always m_pt[0, m_pt_used)
+  // Slots of the entries with a pattern: every access checks only these for a confirmed target.
+  std::vector<std::size_t> m_enabled;
   unsigned m_prefetch_threshold, m_max_counter, m_stream_threshold, m_stream_distance, m_max_distance,
       m_addr_array_len, m_target_history;
   std::uint64_t m_clock = 0;

@@ -5,6 +5,7 @@
 namespace nvr::mem {
 
 imp_prefetcher::imp_prefetcher(const prefetcher_params& params) : prefetcher("imp") {
+  use_hooks(false, false);  // on_access only
   param_reader p(name(), params);
   // gem5's IndirectMemoryPrefetcher defaults.
   m_pt.resize(static_cast<std::size_t>(p.get("pt_entries", 16, 1, 1024)));
@@ -25,9 +26,10 @@ imp_prefetcher::imp_prefetcher(const prefetcher_params& params) : prefetcher("im
   if (negative_shift) m_shifts.push_back(-static_cast<int>(negative_shift));
   for (pt_entry& e : m_pt) {
     e.targets.assign(m_target_history, 0);
-    e.filter.assign(256, 0);
+    e.filter.assign(std::size_t{1} << filter_bits, 0);
   }
   for (ipd_entry& d : m_ipd) d.bases.assign(std::size_t{m_addr_array_len} * m_shifts.size(), 0);
+  m_enabled.reserve(m_pt.size());  // no allocation while running
 }
 
 std::uint64_t imp_prefetcher::apply_shift(std::int64_t index, int shift) {
@@ -54,8 +56,9 @@ void imp_prefetcher::on_access(const access_event& e) {
   if (m_pt[m_last_slot].valid && m_pt[m_last_slot].instruction_id == e.instruction_id) {
     slot = m_last_slot;
   } else {
-    for (std::size_t i = 0; i < m_pt.size(); ++i)
-      if (m_pt[i].valid && m_pt[i].instruction_id == e.instruction_id) slot = i;
+    // Entries are taken in order and never freed, so the valid ones are the first m_pt_used.
+    for (std::size_t i = 0; i < m_pt_used; ++i)
+      if (m_pt[i].instruction_id == e.instruction_id) slot = i;
   }
   if (slot == m_pt.size()) {
     slot = 0;
@@ -72,8 +75,9 @@ void imp_prefetcher::on_access(const access_event& e) {
         if (m_tracking == static_cast<int>(d)) m_tracking = -1;
       }
     }
+    if (!m_pt[slot].valid) ++m_pt_used;
     pt_entry& n = m_pt[slot];
-    enable(n, false);
+    enable(slot, false);
     n.valid = true;
     n.instruction_id = e.instruction_id;
     n.last_address = e.address;
@@ -124,25 +128,30 @@ void imp_prefetcher::on_access(const access_event& e) {
   if (p.indirect_counter > m_prefetch_threshold) prefetch_indirect(p, e);
 }
 
-void imp_prefetcher::enable(pt_entry& p, bool on) {
+void imp_prefetcher::enable(std::size_t slot, bool on) {
+  pt_entry& p = m_pt[slot];
+  // Only an enabled entry records targets, so a disabled one's ring and filter are already empty.
+  if (p.enabled) {
+    std::fill(p.targets.begin(), p.targets.end(), 0);
+    std::fill(p.filter.begin(), p.filter.end(), 0);
+  }
   if (p.enabled != on) {
     if (on)
-      ++m_enabled;
+      m_enabled.push_back(slot);
     else
-      --m_enabled;
+      m_enabled.erase(std::find(m_enabled.begin(), m_enabled.end(), slot));
   }
   p.enabled = on;
-  std::fill(p.targets.begin(), p.targets.end(), 0);
-  std::fill(p.filter.begin(), p.filter.end(), 0);
   p.target_pos = 0;
 }
 
 void imp_prefetcher::check_matches(std::uint64_t address) {
-  if (m_enabled == 0) return;
+  if (m_enabled.empty()) return;
   const std::uint64_t l = line_of(address);
   const std::size_t h = hash(l);
-  for (pt_entry& p : m_pt) {
-    if (!p.valid || !p.enabled || p.filter[h] == 0) continue;
+  for (const std::size_t slot : m_enabled) {
+    pt_entry& p = m_pt[slot];
+    if (p.filter[h] == 0) continue;
     const std::size_t n = p.targets.size();
     for (std::size_t k = 0, at = p.match_hint; k < n; ++k, at = at + 1 == n ? 0 : at + 1) {
       std::uint64_t& t = p.targets[at];
@@ -166,7 +175,7 @@ void imp_prefetcher::record_target(pt_entry& p, std::uint64_t t) {
   }
   slot = t ? t : 1;
   ++p.filter[hash(line_of(slot))];
-  p.target_pos = (p.target_pos + 1) % p.targets.size();
+  if (++p.target_pos == p.targets.size()) p.target_pos = 0;
 }
 
 void imp_prefetcher::observe_index(std::size_t pt, std::int64_t index, bool vector_pair,
@@ -218,7 +227,7 @@ void imp_prefetcher::track_miss(std::uint64_t address, std::uint64_t instruction
       for (std::size_t s = 0; s < ns; ++s) {
         if (d.bases[k * ns + s] == address - apply_shift(d.idx2, m_shifts[s])) {
           pt_entry& p = m_pt[d.pt];
-          enable(p, true);
+          enable(d.pt, true);
           p.base = d.bases[k * ns + s];
           p.shift = m_shifts[s];
           p.indirect_counter = 0;

@@ -3,6 +3,7 @@
 namespace nvr::mem {
 
 next_line_prefetcher::next_line_prefetcher(const prefetcher_params& params) : prefetcher("next_line") {
+  use_hooks(false, false);  // on_access only
   param_reader p(name(), params);
   m_degree = static_cast<unsigned>(p.get("degree", 1, 1, 64));
   m_on_miss_only = p.get("on_miss_only", 0, 0, 1) != 0;

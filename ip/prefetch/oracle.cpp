@@ -8,6 +8,7 @@ namespace nvr::mem {
 oracle_prefetcher::oracle_prefetcher(const prefetcher_params& params,
                                      std::shared_ptr<const std::vector<std::uint64_t>> future)
     : prefetcher("oracle"), m_future(std::move(future)) {
+  use_hooks(false, true);  // on_access and on_tick
   param_reader p(name(), params);
   m_distance = static_cast<unsigned>(p.get("distance", 8, 1, 4096));
   m_fill_depth = static_cast<unsigned>(p.get("fill_depth", 0, 0, 4));

@@ -5,6 +5,7 @@
 namespace nvr::mem {
 
 stream_prefetcher::stream_prefetcher(const prefetcher_params& params) : prefetcher("stream") {
+  use_hooks(false, false);  // on_access only
   param_reader p(name(), params);
   m_streams.resize(static_cast<std::size_t>(p.get("streams", 16, 1, 1024)));
   m_degree = static_cast<unsigned>(p.get("degree", 2, 1, 64));

@@ -3,6 +3,7 @@
 namespace nvr::mem {
 
 stride_prefetcher::stride_prefetcher(const prefetcher_params& params) : prefetcher("stride") {
+  use_hooks(false, false);  // on_access only
   param_reader p(name(), params);
   m_table.resize(static_cast<std::size_t>(p.get("entries", 64, 1, 1 << 16)));
   m_degree = static_cast<unsigned>(p.get("degree", 4, 1, 64));

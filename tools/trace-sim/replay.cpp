@@ -5,7 +5,10 @@
 
 namespace nvr::trace {
 
-replay_result replay(mem::timing_target& top, const trace& t, const replay_config& config) {
+namespace {
+
+template <typename Target>
+replay_result replay_through(Target& top, const trace& t, const replay_config& config) {
   if (config.max_outstanding == 0) throw std::invalid_argument("replay: max_outstanding must be at least 1");
   std::vector<mem::time_ps> in_flight(config.max_outstanding, 0);  // completion per slot, a ring
   std::size_t slot = 0;
@@ -25,6 +28,16 @@ replay_result replay(mem::timing_target& top, const trace& t, const replay_confi
     }
   }
   return result;
+}
+
+}  // namespace
+
+replay_result replay(mem::timing_target& top, const trace& t, const replay_config& config) {
+  return replay_through(top, t, config);
+}
+
+replay_result replay(mem::hierarchy& top, const trace& t, const replay_config& config) {
+  return replay_through(top, t, config);
 }
 
 std::shared_ptr<const std::vector<std::uint64_t>> demand_lines(const trace& t, std::uint32_t line,

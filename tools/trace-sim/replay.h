@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "ip/cache/hierarchy.h"
 #include "ip/cache/memory_types.h"
 #include "tools/trace-sim/trace.h"
 
@@ -25,6 +26,8 @@ struct replay_result {
 };
 
 replay_result replay(mem::timing_target& top, const trace& t, const replay_config& config);
+// The same for the assembled hierarchy, calling it directly rather than through the interface.
+replay_result replay(mem::hierarchy& top, const trace& t, const replay_config& config);
 
 // The demand line addresses the first cache will see, in order (for the oracle).
 std::shared_ptr<const std::vector<std::uint64_t>> demand_lines(const trace& t, std::uint32_t line,

@@ -23,19 +23,6 @@ void trace::add(std::uint64_t address, std::uint32_t size, bool is_write, std::u
   records.push_back(r);
 }
 
-mem::request trace::request_of(const record& r) const {
-  mem::request q;
-  q.address = r.address;
-  q.size = r.size;
-  q.is_write = r.is_write;
-  q.instruction_id = r.instruction_id;
-  if (r.value_count) {
-    q.values = &values[r.value_offset];
-    q.value_count = r.value_count;
-  }
-  return q;
-}
-
 format parse_format(const std::string& text) {
   if (text == "auto") return format::automatic;
   if (text == "text") return format::text;
@@ -224,20 +211,40 @@ void write_binary(std::ostream& out, const trace& t) {
 }
 
 trace_values::trace_values(const trace& t) {
+  std::size_t elements = 0;
+  for (const record& r : t.records) elements += r.value_count;
+  std::size_t capacity = 16;
+  unsigned bits = 4;
+  while (capacity < 2 * elements) {
+    capacity *= 2;
+    ++bits;
+  }
+  m_slots.assign(capacity, slot{});
+  m_shift = 64 - bits;
+  const std::size_t mask = capacity - 1;
   for (const record& r : t.records) {
     if (!r.value_count) continue;
     const std::uint32_t elem = r.size / r.value_count;
-    for (std::uint32_t i = 0; i < r.value_count; ++i)
-      m_values[r.address + std::uint64_t{i} * elem] = t.values[r.value_offset + i];
+    for (std::uint32_t i = 0; i < r.value_count; ++i) {
+      const std::uint64_t address = r.address + std::uint64_t{i} * elem;
+      std::size_t at = home(address);
+      while (m_slots[at].address != empty && m_slots[at].address != address) at = (at + 1) & mask;
+      if (m_slots[at].address == empty) ++m_size;
+      m_slots[at] = slot{address, t.values[r.value_offset + i]};
+    }
   }
 }
 
 bool trace_values::read(std::uint64_t address, std::uint32_t bytes, std::int64_t& value) const {
   (void)bytes;
-  auto it = m_values.find(address);
-  if (it == m_values.end()) return false;
-  value = it->second;
-  return true;
+  const std::size_t mask = m_slots.size() - 1;
+  for (std::size_t at = home(address);; at = (at + 1) & mask) {
+    if (m_slots[at].address == address) {
+      value = m_slots[at].value;
+      return true;
+    }
+    if (m_slots[at].address == empty) return false;
+  }
 }
 
 }  // namespace nvr::trace
