@@ -2,14 +2,15 @@
 // description, parsed once, turned into a platform_config handed to the SoC assembly.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <boost/program_options.hpp>
 #include <systemc>
+#include <vector>
 
+#include "core/trace/session.h"
 #include "platform/soc.h"
 
 namespace nvr::platform {
@@ -29,6 +30,9 @@ struct run_config {
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // zero: no limit
   log_level log = log_level::warning;
   std::string stats_file;  // empty: no statistics file
+  // Traces (--vcd, --vcd-groups, --trace-bus). trace.filter (--trace-range, --trace-window)
+  // applies to every text trace.
+  trace::config trace;
 };
 
 class options : public boost::program_options::options_description {
@@ -50,5 +54,7 @@ sc_core::sc_time parse_time(const std::string& option, const std::string& text);
 std::uint64_t parse_size(const std::string& option, const std::string& text);
 log_level parse_log_level(const std::string& option, const std::string& text);
 bool parse_switch(const std::string& option, const std::string& text);
+// "cpu,irq" -> {"cpu", "irq"}; empty items are an error. The names are checked once the SoC exists.
+std::vector<std::string> parse_list(const std::string& option, const std::string& text);
 
 }  // namespace nvr::platform

@@ -10,6 +10,7 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "core/trace/probe.h"
 #include "ip/bus/router.h"
 #include "ip/clint/clint.h"
 #include "ip/cpu/rv32.h"
@@ -54,6 +55,9 @@ class soc : public sc_core::sc_module {
   sc_core::sc_signal<bool> irq_software{"irq_software"};
   sc_core::sc_signal<bool> irq_external{"irq_external"};
   sc_core::sc_signal<bool> irq_uart0{"irq_uart0"};
+
+  // VCD group "irq": the interrupt lines, traced at the simulated time of each edge.
+  trace::line_probes irq_probes{"irq_probes", "irq", {&irq_timer, &irq_software, &irq_external, &irq_uart0}};
 
   // Copies the firmware into memory at the end of elaboration (the bus is bound by then and no
   // process has run yet); load errors leave sc_start() as elf_error.
