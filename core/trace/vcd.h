@@ -43,7 +43,8 @@ class signal {
   void record(const sc_core::sc_time& at, std::uint64_t value) {
     if (__builtin_expect(m_writer != nullptr, 0)) forward(at, value);
   }
-  // A strobe: 1 at `at`, back to 0 pulse_width() later (for 1-bit event signals).
+  // A strobe: 1 at `at`, back to 0 pulse_width() later (for 1-bit event signals); strobes less
+  // than pulse_width() apart merge into one longer pulse.
   void pulse(const sc_core::sc_time& at) {
     if (__builtin_expect(m_writer != nullptr, 0)) forward_pulse(at);
   }
