@@ -2,13 +2,14 @@
 // description, parsed once, turned into a platform_config handed to the SoC assembly.
 #pragma once
 
-#include <boost/program_options.hpp>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <systemc>
 #include <vector>
+
+#include <boost/program_options.hpp>
+#include <systemc>
 
 #include "core/trace/session.h"
 #include "platform/soc.h"
