@@ -12,9 +12,11 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "core/stats.h"
+#include "core/trace/session.h"
 #include "platform/elf_loader.h"
 #include "platform/options.h"
 #include "platform/soc.h"
+#include "platform/version.h"
 
 namespace {
 
@@ -104,6 +106,20 @@ int run(int argc, char** argv) {
     top->preload_data(load.address, std::move(bytes), load.path);
   }
 
+  // Traces (#3): opened once every model, and so every trace signal, exists; closed at every
+  // end of the run (the destructor covers the early returns).
+  std::unique_ptr<nvr::trace::session> traces;
+  try {
+    traces = std::make_unique<nvr::trace::session>(config.trace, std::string("nvr-vp ") + version);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "nvr-vp: " << error.what() << '\n';
+    return exit_code::usage;
+  } catch (const std::exception& error) {
+    std::cerr << "nvr-vp: " << error.what() << '\n';
+    return exit_code::io_error;
+  }
+  top->bus.attach_trace(traces->bus());
+
   const auto host_start = std::chrono::steady_clock::now();
   try {
     if (config.max_time != sc_core::SC_ZERO_TIME)
@@ -128,11 +144,16 @@ int run(int argc, char** argv) {
               << host_seconds << " s host (" << std::setprecision(1)
               << (host_seconds > 0 ? instructions / host_seconds / 1e6 : 0.0) << " MIPS)\n";
   }
+  int code = result.exit_code;
+  if (const std::string errors = traces->close(); !errors.empty()) {
+    std::cerr << "nvr-vp: " << errors << '\n';
+    code = exit_code::io_error;
+  }
   if (!config.stats_file.empty() && !write_stats(config.stats_file, result, host_seconds, *top)) {
     std::cerr << "nvr-vp: --stats: cannot write '" << config.stats_file << "'\n";
     return exit_code::io_error;
   }
-  return result.exit_code;
+  return code;
 }
 
 }  // namespace

@@ -124,6 +124,22 @@ load_request parse_load(const std::string& option, const std::string& text) {
   return {text.substr(0, at), value};
 }
 
+std::vector<std::string> parse_list(const std::string& option, const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', from);
+    const std::string item =
+        trim(text.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+    if (item.empty())
+      throw usage_error("--" + option + ": '" + text +
+                        "' has an empty item; write names separated by commas, e.g. cpu,irq");
+    items.push_back(item);
+    if (comma == std::string::npos) return items;
+    from = comma + 1;
+  }
+}
+
 options::options() : po::options_description("nvr-vp options"), m_file_options("settings") {
   // Settings are strings here and parsed below, so every bad value gets one clear message that
   // names its option.
@@ -148,6 +164,17 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
       ("load", po::value<std::vector<std::string>>()->composing()->value_name("FILE@ADDR"),
        "copy a raw binary file into memory at ADDR before the run, after the firmware (repeatable)");
   m_file_options.add(m_memory_options);
+  // Traces (#3).
+  m_file_options.add_options()
+      ("vcd", po::value<std::string>()->value_name("FILE"),
+       "write a VCD timeline to FILE and a GTKWave save file next to it (FILE with .gtkw for .vcd)")
+      ("vcd-groups", po::value<std::string>()->value_name("LIST"),
+       "signal groups of the VCD, comma-separated (default: all; e.g. cpu,irq,uart)")
+      ("trace-bus", po::value<std::string>()->value_name("FILE"), "write every bus transaction to FILE")
+      ("trace-range", po::value<std::vector<std::string>>()->value_name("START:END"),
+       "trace only accesses to [START, END) (repeatable; e.g. 0x10000000:0x10000100)")
+      ("trace-window", po::value<std::string>()->value_name("T0:T1"),
+       "trace only from simulated time T0 to T1 (either may be empty; e.g. 10us:2ms)");
   add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -226,6 +253,31 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   } catch (const std::invalid_argument& error) {
     throw usage_error(error.what());
   }
+
+  // Traces (#3).
+  if (values.count("vcd")) config.trace.vcd_file = text("vcd");
+  if (values.count("vcd-groups")) {
+    if (config.trace.vcd_file.empty()) throw usage_error("--vcd-groups: needs --vcd FILE");
+    config.trace.vcd_groups = parse_list("vcd-groups", text("vcd-groups"));
+  }
+  if (values.count("trace-bus")) config.trace.bus_file = text("trace-bus");
+  try {
+    if (values.count("trace-range"))
+      for (const std::string& range : values["trace-range"].as<std::vector<std::string>>())
+        config.trace.filter.ranges.push_back(trace::parse_address_range(trim(range)));
+  } catch (const std::invalid_argument& error) {
+    throw usage_error(std::string("--trace-range: ") + error.what());
+  }
+  try {
+    if (values.count("trace-window"))
+      config.trace.filter.window = trace::parse_time_window(
+          trim(text("trace-window")), [](const std::string& time) { return parse_time("trace-window", time); });
+  } catch (const std::invalid_argument& error) {
+    throw usage_error(std::string("--trace-window: ") + error.what());
+  }
+  if (values.count("vcd") && config.trace.vcd_file.empty()) throw usage_error("--vcd: needs a file name");
+  if (values.count("trace-bus") && config.trace.bus_file.empty())
+    throw usage_error("--trace-bus: needs a file name");
   return config;
 }
 

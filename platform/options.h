@@ -7,10 +7,14 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
 #include <systemc>
 #include <vector>
 
 #include "ip/cache/hierarchy_options.h"
+#include "core/trace/session.h"
 #include "platform/soc.h"
 
 namespace nvr::platform {
@@ -37,6 +41,9 @@ struct run_config {
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // zero: no limit
   log_level log = log_level::warning;
   std::string stats_file;  // empty: no statistics file
+  // Traces (--vcd, --vcd-groups, --trace-bus). trace.filter (--trace-range, --trace-window)
+  // applies to every text trace.
+  trace::config trace;
 };
 
 class options : public boost::program_options::options_description {
@@ -61,5 +68,7 @@ log_level parse_log_level(const std::string& option, const std::string& text);
 bool parse_switch(const std::string& option, const std::string& text);
 std::uint64_t parse_frequency_period(const std::string& option, const std::string& text);
 load_request parse_load(const std::string& option, const std::string& text);
+// "cpu,irq" -> {"cpu", "irq"}; empty items are an error. The names are checked once the SoC exists.
+std::vector<std::string> parse_list(const std::string& option, const std::string& text);
 
 }  // namespace nvr::platform

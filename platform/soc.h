@@ -11,6 +11,7 @@
 #include <systemc>
 #include <vector>
 
+#include "core/trace/probe.h"
 #include "ip/bus/router.h"
 #include "ip/clint/clint.h"
 #include "ip/cpu/rv32.h"
@@ -59,6 +60,9 @@ class soc : public sc_core::sc_module {
   sc_core::sc_signal<bool> irq_external{"irq_external"};
   sc_core::sc_signal<bool> irq_uart0{"irq_uart0"};
   sc_core::sc_signal<bool> irq_npu{"irq_npu"};
+
+  // VCD group "irq": the interrupt lines, traced at the simulated time of each edge.
+  trace::line_probes irq_probes{"irq_probes", "irq", {&irq_timer, &irq_software, &irq_external, &irq_uart0, &irq_npu}};
 
   // Copies the firmware into memory at the end of elaboration (the bus is bound by then and no
   // process has run yet); load errors leave sc_start() as elf_error.

@@ -10,6 +10,8 @@ packages=(
   libsystemc-dev libboost-program-options-dev libelf-dev nlohmann-json3-dev
   # tests
   libgtest-dev libgmock-dev qemu-system-misc valgrind
+  # traces: vcd2fst (gtkwave) parses the VCD, python3 reads it back
+  gtkwave python3
   # bare-metal RISC-V firmware
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 )

@@ -48,7 +48,9 @@ address_range parse_address_range(const std::string& text) {
   address_range range;
   if (colon == std::string::npos || !parse_integer(text.substr(0, colon), range.start) ||
       !parse_integer(text.substr(colon + 1), range.end))
-    throw std::invalid_argument("'" + text + "' is not an address range; write START:END (END exclusive), e.g. 0x10000000:0x10000100");
+    throw std::invalid_argument(
+        "'" + text +
+        "' is not an address range; write START:END (END exclusive), e.g. 0x10000000:0x10000100");
   if (range.end <= range.start) throw std::invalid_argument("'" + text + "': END must be greater than START");
   return range;
 }
@@ -57,7 +59,9 @@ time_window parse_time_window(const std::string& text,
                               const std::function<sc_core::sc_time(const std::string&)>& parse_time) {
   const auto colon = text.find(':');
   if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos)
-    throw std::invalid_argument("'" + text + "' is not a time window; write T0:T1 (T1 exclusive; either may be empty), e.g. 10us:2ms");
+    throw std::invalid_argument(
+        "'" + text +
+        "' is not a time window; write T0:T1 (T1 exclusive; either may be empty), e.g. 10us:2ms");
   time_window window;
   const std::string first = text.substr(0, colon), second = text.substr(colon + 1);
   if (!first.empty()) window.start = parse_time(first);
@@ -73,22 +77,23 @@ bus_trace::bus_trace(const std::string& path, const options& filters) : m_path(p
          << "# time initiator command address size data response\n";
 }
 
-bus_trace::~bus_trace() {
+bus_trace::~bus_trace() { close(); }
+
+bool bus_trace::close() {
+  if (!m_file.is_open()) return m_written;
   m_file.flush();
-  if (!m_file) SC_REPORT_WARNING("nvr/trace", ("writing the bus trace '" + m_path + "' failed").c_str());
+  m_written = static_cast<bool>(m_file);
+  m_file.close();
+  return m_written;
 }
 
 bool bus_trace::passes(const sc_core::sc_time& at, const tlm::tlm_generic_payload& payload) const {
-  if (!m_filters.window.contains(at)) return false;
-  if (m_filters.ranges.empty()) return true;
-  for (const address_range& range : m_filters.ranges)
-    if (range.overlaps(payload.get_address(), payload.get_data_length())) return true;
-  return false;
+  return m_filters.passes(at, payload.get_address(), payload.get_data_length());
 }
 
 void bus_trace::record(const sc_core::sc_time& at, const std::string& initiator,
                        const tlm::tlm_generic_payload& payload) {
-  if (!passes(at, payload)) return;
+  if (!m_file.is_open() || !passes(at, payload)) return;
   const char* command = payload.is_read() ? "read" : payload.is_write() ? "write" : "ignore";
   const bool valid = payload.is_write() || (payload.is_read() && payload.is_response_ok());
   write(at, initiator, command, payload, valid, response_name(payload.get_response_status()));
@@ -97,7 +102,7 @@ void bus_trace::record(const sc_core::sc_time& at, const std::string& initiator,
 void bus_trace::record_debug(const std::string& initiator, const tlm::tlm_generic_payload& payload,
                              unsigned transferred) {
   const sc_core::sc_time at = sc_core::sc_time_stamp();
-  if (!passes(at, payload)) return;
+  if (!m_file.is_open() || !passes(at, payload)) return;
   const char* command = payload.is_read() ? "dbg-read" : payload.is_write() ? "dbg-write" : "dbg-ignore";
   const unsigned length = payload.get_data_length();
   const bool valid = payload.is_write() || (payload.is_read() && transferred == length);

@@ -48,24 +48,42 @@ address_range parse_address_range(const std::string& text);
 time_window parse_time_window(const std::string& text,
                               const std::function<sc_core::sc_time(const std::string&)>& parse_time);
 
+// The filters of --trace-range and --trace-window, shared by every trace (bus, instructions): a
+// record passes when its time lies in the window and, if there are ranges, its bytes overlap one.
+struct filters {
+  std::vector<address_range> ranges;  // empty: every address
+  time_window window;
+  bool passes(const sc_core::sc_time& at, std::uint64_t address, std::uint64_t size) const {
+    if (!window.contains(at)) return false;
+    if (ranges.empty()) return true;
+    for (const address_range& range : ranges)
+      if (range.overlaps(address, size)) return true;
+    return false;
+  }
+};
+
 class bus_trace {
  public:
-  struct options {
-    std::vector<address_range> ranges;  // empty: every address
-    time_window window;
-  };
+  using options = filters;
 
   // Opens `path` for writing (std::runtime_error when it cannot).
   bus_trace(const std::string& path, const options& filters);
-  ~bus_trace();
+  ~bus_trace();  // close()
   bus_trace(const bus_trace&) = delete;
   bus_trace& operator=(const bus_trace&) = delete;
 
   // A b_transport at the initiator's local time `at`, after the target answered.
-  void record(const sc_core::sc_time& at, const std::string& initiator, const tlm::tlm_generic_payload& payload);
+  void record(const sc_core::sc_time& at, const std::string& initiator,
+              const tlm::tlm_generic_payload& payload);
   // A transport_dbg that moved `transferred` bytes.
-  void record_debug(const std::string& initiator, const tlm::tlm_generic_payload& payload, unsigned transferred);
+  void record_debug(const std::string& initiator, const tlm::tlm_generic_payload& payload,
+                    unsigned transferred);
 
+  // Flushes and closes the file; later records are dropped. Idempotent. Returns false when
+  // writing the file failed.
+  bool close();
+
+  const std::string& path() const { return m_path; }
   std::uint64_t lines() const { return m_lines; }
   void flush() { m_file.flush(); }
 
@@ -79,6 +97,7 @@ class bus_trace {
   options m_filters;
   std::string m_line;
   std::uint64_t m_lines = 0;
+  bool m_written = true;
 };
 
 }  // namespace nvr::trace

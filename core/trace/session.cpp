@@ -28,11 +28,22 @@ session::session(const config& settings, const std::string& version) {
   }
   if (!settings.bus_file.empty()) {
     try {
-      m_bus = std::make_unique<bus_trace>(settings.bus_file, settings.bus);
+      m_bus = std::make_unique<bus_trace>(settings.bus_file, settings.filter);
     } catch (const std::runtime_error& error) {
       throw std::runtime_error(std::string("--trace-bus: ") + error.what());
     }
   }
+}
+
+session::~session() { close(); }
+
+std::string session::close() {
+  std::string errors;
+  if (m_vcd && !m_vcd->close()) errors += "--vcd: writing '" + m_vcd->path() + "' failed";
+  if (m_bus && !m_bus->close())
+    errors +=
+        (errors.empty() ? "" : "; ") + std::string("--trace-bus: writing '") + m_bus->path() + "' failed";
+  return errors;
 }
 
 }  // namespace nvr::trace

@@ -16,7 +16,7 @@ struct config {
   std::string vcd_file;                 // empty: no VCD
   std::vector<std::string> vcd_groups;  // empty: every group
   std::string bus_file;                 // empty: no bus trace
-  bus_trace::options bus;
+  filters filter;                       // address ranges and time window of every text trace
 };
 
 // The GTKWave save file written next to a VCD: "run.vcd" -> "run.gtkw", "run" -> "run.gtkw".
@@ -28,8 +28,16 @@ class session {
   // written); the messages name the option.
   explicit session(const config& settings, const std::string& version = "nvr-vp");
 
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
   vcd_writer* vcd() const { return m_vcd.get(); }
   bus_trace* bus() const { return m_bus.get(); }
+
+  // Writes out and closes every trace (at any end of the run; the destructor does it too).
+  // Returns an empty string, or a message naming the option of each file that failed.
+  std::string close();
 
  private:
   std::unique_ptr<vcd_writer> m_vcd;

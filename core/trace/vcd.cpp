@@ -46,8 +46,13 @@ signal::signal(const sc_core::sc_object& owner, const std::string& name, unsigne
                format display, std::uint64_t initial)
     : signal(std::string(owner.name()) + "." + name, width, std::move(group), display, initial) {}
 
-signal::signal(std::string full_name, unsigned width, std::string group, format display, std::uint64_t initial)
-    : m_name(std::move(full_name)), m_group(std::move(group)), m_width(width), m_display(display), m_initial(initial) {
+signal::signal(std::string full_name, unsigned width, std::string group, format display,
+               std::uint64_t initial)
+    : m_name(std::move(full_name)),
+      m_group(std::move(group)),
+      m_width(width),
+      m_display(display),
+      m_initial(initial) {
   if (m_name.empty() || m_name.front() == '.' || m_name.back() == '.' ||
       m_name.find_first_of(" \t\n[]") != std::string::npos)
     throw std::invalid_argument("trace signal '" + m_name + "': not a valid hierarchical name");
@@ -67,7 +72,9 @@ signal::~signal() {
 
 const std::vector<signal*>& signal::all() { return registry(); }
 
-void signal::forward(const sc_core::sc_time& at, std::uint64_t value) { m_writer->record(m_index, at, value); }
+void signal::forward(const sc_core::sc_time& at, std::uint64_t value) {
+  m_writer->record(m_index, at, value);
+}
 
 void signal::forward_pulse(const sc_core::sc_time& at) {
   m_writer->record(m_index, at, 1);
@@ -286,21 +293,22 @@ void vcd_writer::detach() {
   }
 }
 
-void vcd_writer::close() {
-  if (!m_open) return;
+bool vcd_writer::close() {
+  if (!m_open) return m_written;
   m_open = false;
   emit_until(std::numeric_limits<std::uint64_t>::max());
   const std::uint64_t end = std::max<std::uint64_t>(sc_core::sc_time_stamp().value(), m_last_time);
   if (end != m_last_time) m_file << '#' << end << '\n';
   m_file.flush();
-  const bool written = static_cast<bool>(m_file);
+  m_written = static_cast<bool>(m_file);
   m_file.close();
   detach();
-  if (!written) SC_REPORT_WARNING("nvr/trace", ("writing the VCD file '" + m_path + "' failed").c_str());
   if (m_late != 0)
-    SC_REPORT_WARNING("nvr/trace", (std::to_string(m_late) +
-                                    " VCD changes were recorded for times already written and were moved later")
-                                       .c_str());
+    SC_REPORT_WARNING(
+        "nvr/trace",
+        (std::to_string(m_late) + " VCD changes were recorded for times already written and were moved later")
+            .c_str());
+  return m_written;
 }
 
 }  // namespace nvr::trace

@@ -43,7 +43,8 @@ class signal {
   void record(const sc_core::sc_time& at, std::uint64_t value) {
     if (__builtin_expect(m_writer != nullptr, 0)) forward(at, value);
   }
-  // A strobe: 1 at `at`, back to 0 pulse_width() later (for 1-bit event signals).
+  // A strobe: 1 at `at`, back to 0 pulse_width() later (for 1-bit event signals); strobes less
+  // than pulse_width() apart merge into one longer pulse.
   void pulse(const sc_core::sc_time& at) {
     if (__builtin_expect(m_writer != nullptr, 0)) forward_pulse(at);
   }
@@ -80,9 +81,9 @@ class signal {
 class vcd_writer {
  public:
   struct options {
-    std::vector<std::string> groups;  // empty: every group that exists
-    std::string save_file;            // GTKWave .gtkw; empty: none
-    std::string version = "nvr-vp";   // for $version
+    std::vector<std::string> groups;     // empty: every group that exists
+    std::string save_file;               // GTKWave .gtkw; empty: none
+    std::string version = "nvr-vp";      // for $version
     std::size_t buffer_limit = 1 << 16;  // buffered changes that trigger a flush attempt
   };
 
@@ -95,8 +96,9 @@ class vcd_writer {
   vcd_writer& operator=(const vcd_writer&) = delete;
 
   // Writes every buffered change, a final timestamp (the later of the kernel time and the last
-  // change) and closes the file; detaches the signals. Idempotent.
-  void close();
+  // change) and closes the file; detaches the signals. Idempotent. Returns false when writing the
+  // file failed (e.g. a full disk).
+  bool close();
 
   // Writes the buffered changes earlier than the kernel's current time.
   void flush();
@@ -104,6 +106,7 @@ class vcd_writer {
   // Every group some live signal belongs to, in order of first appearance.
   static std::vector<std::string> available_groups();
 
+  const std::string& path() const { return m_path; }
   const std::vector<std::string>& groups() const { return m_groups; }
   std::size_t traced_signals() const { return m_signals.size(); }
   std::uint64_t changes_written() const { return m_changes_written; }
@@ -152,6 +155,7 @@ class vcd_writer {
   std::uint64_t m_changes_written = 0;
   std::uint64_t m_late = 0;
   bool m_open = false;
+  bool m_written = true;  // no write failed
 };
 
 }  // namespace nvr::trace

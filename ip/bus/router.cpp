@@ -72,7 +72,24 @@ std::vector<const router::mapping*> router::mappings() const {
   return result;
 }
 
-void router::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+void router::b_transport(int id, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  if (__builtin_expect(m_trace != nullptr, 0)) {
+    // The initiator's local time when it issued the transaction (the target may wait).
+    const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+    route(payload, delay);
+    m_trace->record(at, initiator_name(id), payload);
+    return;
+  }
+  route(payload, delay);
+}
+
+unsigned int router::transport_dbg(int id, tlm::tlm_generic_payload& payload) {
+  const unsigned done = route_debug(payload);
+  if (m_trace != nullptr) m_trace->record_debug(initiator_name(id), payload, done);
+  return done;
+}
+
+void router::route(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
   delay += m_latency;
   const std::uint64_t address = payload.get_address();
   const unsigned length = payload.get_data_length();
@@ -94,7 +111,7 @@ void router::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_tim
   if (payload.is_response_error()) ++m_errors;
 }
 
-unsigned int router::transport_dbg(int, tlm::tlm_generic_payload& payload) {
+unsigned int router::route_debug(tlm::tlm_generic_payload& payload) {
   const std::uint64_t address = payload.get_address();
   const unsigned length = payload.get_data_length();
   const mapping* target = find(address);
@@ -149,6 +166,34 @@ void router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uin
   const sc_dt::uint64 global_start = target.base + start;
   const sc_dt::uint64 global_end = target.base + std::min<sc_dt::uint64>(end, target.size - 1);
   for (unsigned i = 0; i < in.size(); ++i) in[i]->invalidate_direct_mem_ptr(global_start, global_end);
+}
+
+const std::string& router::initiator_name(int id) {
+  if (m_initiator_names.size() != in.size()) name_initiators();
+  return m_initiator_names.at(static_cast<std::size_t>(id));
+}
+
+void router::name_initiators() {
+  // Each initiator bound to `in` holds one of the socket's binders as its interface: find the
+  // initiator ports whose interface is that binder (the outermost one for hierarchical binding).
+  using fw_port = sc_core::sc_port_b<tlm::tlm_fw_transport_if<>>;
+  const auto& binders = static_cast<tlm_utils::multi_target_base_if<>&>(in).get_binders();
+  m_initiator_names.assign(binders.size(), std::string());
+  const auto visit = [&](const std::vector<sc_core::sc_object*>& objects, auto& self) -> void {
+    for (sc_core::sc_object* object : objects) {
+      if (auto* port = dynamic_cast<fw_port*>(object)) {
+        for (int i = 0; i < port->size(); ++i)
+          for (std::size_t b = 0; b < binders.size(); ++b)
+            if (m_initiator_names[b].empty() &&
+                (*port)[i] == static_cast<tlm::tlm_fw_transport_if<>*>(binders[b]))
+              m_initiator_names[b] = port->name();
+      }
+      self(object->get_child_objects(), self);
+    }
+  };
+  visit(sc_core::sc_get_top_level_objects(), visit);
+  for (std::size_t b = 0; b < binders.size(); ++b)
+    if (m_initiator_names[b].empty()) m_initiator_names[b] = "in[" + std::to_string(b) + "]";
 }
 
 void router::report_error(const tlm::tlm_generic_payload& payload, const char* what) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/stats.h"
+#include "core/trace/bus_trace.h"
 
 namespace nvr::bus {
 
@@ -48,17 +49,29 @@ class router : public sc_core::sc_module {
   // All mappings, sorted by base address.
   std::vector<const mapping*> mappings() const;
 
+  // Bus trace (--trace-bus): while attached, every b_transport and transport_dbg is recorded
+  // after the target answered; nullptr detaches. Off, it costs one pointer test per transaction.
+  void attach_trace(trace::bus_trace* trace) { m_trace = trace; }
+  // The name of the initiator bound to `in` at `id`: its socket's hierarchical name (e.g.
+  // soc.cpu.bus), found once binding is complete; "in[id]" when it cannot be found.
+  const std::string& initiator_name(int id);
+
  private:
   void b_transport(int id, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& payload);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi);
   void invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end);
   void report_error(const tlm::tlm_generic_payload& payload, const char* what) const;
+  void route(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int route_debug(tlm::tlm_generic_payload& payload);
+  void name_initiators();
 
   sc_core::sc_time m_latency;
   std::vector<std::unique_ptr<mapping>> m_by_base;  // sorted by base
   std::vector<mapping*> m_by_port;                  // indexed by port
   stats::counter m_errors{*this, "errors", "transactions answered with an error response (any cause)"};
+  trace::bus_trace* m_trace = nullptr;
+  std::vector<std::string> m_initiator_names;  // by `in` index, filled when a trace needs them
   stats::counter m_unmapped{*this, "unmapped", "transactions to addresses no target is mapped at"};
 };
 

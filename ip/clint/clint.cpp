@@ -28,6 +28,7 @@ clint::clint(const sc_core::sc_module_name& name, std::uint64_t frequency_hz)
   });
   mtimecmp.on_write([this](std::uint64_t value, const core::access_context& context) {
     mtimecmp.set(value);
+    m_trace_mtimecmp.record(context.time, value);
     update_timer(context.time);
   });
   mtime.on_read([this](const core::access_context& context) { return mtime_at(context.time); });

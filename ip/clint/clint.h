@@ -7,6 +7,7 @@
 #include "core/line_driver.h"
 #include "core/peripheral.h"
 #include "core/stats.h"
+#include "core/trace/vcd.h"
 #include "platform/memory_map.h"
 
 namespace nvr::clint {
@@ -44,6 +45,9 @@ class clint : public core::peripheral {
   stats::counter m_timer_interrupts{*this, "timer_interrupts", "rising edges of the timer interrupt line"};
   stats::counter m_software_interrupts{*this, "software_interrupts",
                                        "rising edges of the software interrupt line"};
+  // VCD signal (group "irq"): mtimecmp from the writer's local time on (the line is traced by
+  // the SoC's probe of irq_timer).
+  trace::signal m_trace_mtimecmp{*this, "mtimecmp", 64, "irq", trace::format::hex, ~std::uint64_t{0}};
 };
 
 }  // namespace nvr::clint

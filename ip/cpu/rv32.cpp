@@ -98,6 +98,7 @@ void rv32::run() {
     if (m_config.max_instructions != 0 && executed() >= m_config.max_instructions) {
       sync();
       m_limit_reached = true;
+      m_trace_state.record(now(), state_halted);
       sc_core::sc_stop();
       return;
     }
@@ -163,6 +164,7 @@ void rv32::sync_after_mmio() {
 
 void rv32::wait_for_interrupt() {
   sync();
+  m_trace_state.record(now(), state_wfi);
   sample_irq_lines();
   while ((m_mip & m_mie) == 0) {
     ++m_wfi_waits;
@@ -178,6 +180,7 @@ void rv32::wait_for_interrupt() {
   // Woken by an enabled interrupt: taken now if mstatus.MIE is set, otherwise execution simply
   // continues after the wfi.
   m_wfi = false;
+  m_trace_state.record(now(), state_running);
 }
 
 // --- interrupts and traps ---------------------------------------------------------------------
@@ -205,6 +208,13 @@ void rv32::raise(std::uint32_t cause, std::uint32_t tval) {
 }
 
 void rv32::enter_trap(std::uint32_t mcause, std::uint32_t tval) {
+  if (m_trace_mcause.enabled()) {
+    const sc_core::sc_time at = now();
+    ((mcause & mcause_interrupt) != 0 ? m_trace_interrupt : m_trace_exception).pulse(at);
+    m_trace_mcause.record(at, mcause);
+    m_trace_mepc.record(at, m_pc);
+    m_trace_mtval.record(at, tval);
+  }
   m_mepc = m_pc;
   m_mcause = mcause;
   m_mtval = tval;

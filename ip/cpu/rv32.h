@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/stats.h"
+#include "core/trace/vcd.h"
 
 namespace nvr::cpu {
 
@@ -196,6 +197,15 @@ class rv32 : public sc_core::sc_module {
   std::uint64_t m_quantum_syncs = 0, m_mmio_syncs = 0, m_wfi_waits = 0;
   std::uint64_t m_decoded = 0, m_decode_flushes = 0;
   std::vector<std::unique_ptr<stats::publication>> m_publications;
+
+  // VCD signals (group "cpu"), recorded at the CPU's local time, on slow paths only.
+  enum run_state : std::uint64_t { state_running = 0, state_wfi = 1, state_halted = 2 };
+  trace::signal m_trace_state{*this, "state", 2, "cpu", trace::format::decimal};  // run_state
+  trace::signal m_trace_exception{*this, "exception", 1, "cpu"};                  // pulse per exception
+  trace::signal m_trace_interrupt{*this, "interrupt", 1, "cpu"};                  // pulse per interrupt
+  trace::signal m_trace_mcause{*this, "mcause", 32, "cpu", trace::format::hex};   // of the last trap
+  trace::signal m_trace_mepc{*this, "mepc", 32, "cpu", trace::format::hex};       // pc of the last trap
+  trace::signal m_trace_mtval{*this, "mtval", 32, "cpu", trace::format::hex};     // of the last trap
 };
 
 }  // namespace nvr::cpu

@@ -31,6 +31,8 @@ uart16550::uart16550(const sc_core::sc_module_name& name, std::ostream& output)
 
   thr.on_write([this](std::uint8_t byte, const core::access_context& context) {
     if (context.debug) return;  // a debugger's write does not transmit
+    m_trace_tx.pulse(context.time);
+    m_trace_tx_data.record(context.time, byte);
     thr.set(byte);
     transmit(byte);
     // Transmission is instant: THR is empty again at once, which raises the THR-empty interrupt
@@ -99,6 +101,8 @@ void uart16550::reset() {
 
 void uart16550::receive(char byte) {
   ++m_bytes_received;
+  m_trace_rx.pulse(sc_core::sc_time_stamp());
+  m_trace_rx_data.record(sc_core::sc_time_stamp(), static_cast<std::uint8_t>(byte));
   m_input.push_back(static_cast<std::uint8_t>(byte));
   refill();
   update_irq(sc_core::sc_time_stamp());

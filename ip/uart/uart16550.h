@@ -10,6 +10,7 @@
 #include "core/line_driver.h"
 #include "core/peripheral.h"
 #include "core/stats.h"
+#include "core/trace/vcd.h"
 
 namespace nvr::uart {
 
@@ -74,6 +75,11 @@ class uart16550 : public core::peripheral {
   core::line_driver m_irq_driver{"irq_driver", irq};
   stats::counter m_bytes_transmitted{*this, "bytes_transmitted", "bytes written to THR"};
   stats::counter m_bytes_received{*this, "bytes_received", "bytes received from the input side"};
+  // VCD signals (group "uart"): a pulse and the byte, at the writer's local time / reception.
+  trace::signal m_trace_tx{*this, "tx", 1, "uart"};
+  trace::signal m_trace_tx_data{*this, "tx_data", 8, "uart", trace::format::hex};
+  trace::signal m_trace_rx{*this, "rx", 1, "uart"};
+  trace::signal m_trace_rx_data{*this, "rx_data", 8, "uart", trace::format::hex};
 };
 
 }  // namespace nvr::uart

@@ -113,3 +113,68 @@ TEST(options, config_file_errors_are_clear) {
 }
 
 }  // namespace
+
+namespace {
+
+// Traces (#3).
+TEST(options, trace_options_fill_the_trace_settings) {
+  const auto config = parse({"fw.elf", "--vcd", "run.vcd", "--vcd-groups", "cpu, irq", "--trace-bus",
+                             "bus.txt", "--trace-range", "0x10000000:0x10000100", "--trace-range",
+                             "0x2000000:0x2010000", "--trace-window", "10us:2ms"});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->trace.vcd_file, "run.vcd");
+  EXPECT_EQ(config->trace.vcd_groups, (std::vector<std::string>{"cpu", "irq"}));
+  EXPECT_EQ(config->trace.bus_file, "bus.txt");
+  ASSERT_EQ(config->trace.filter.ranges.size(), 2u);
+  EXPECT_EQ(config->trace.filter.ranges[0].start, 0x10000000u);
+  EXPECT_EQ(config->trace.filter.ranges[1].end, 0x2010000u);
+  EXPECT_EQ(config->trace.filter.window.start, sc_core::sc_time(10, sc_core::SC_US));
+  EXPECT_EQ(config->trace.filter.window.end, sc_core::sc_time(2, sc_core::SC_MS));
+}
+
+TEST(options, traces_are_off_by_default) {
+  const auto config = parse({"fw.elf"});
+  EXPECT_TRUE(config->trace.vcd_file.empty());
+  EXPECT_TRUE(config->trace.vcd_groups.empty());
+  EXPECT_TRUE(config->trace.bus_file.empty());
+  EXPECT_TRUE(config->trace.filter.ranges.empty());
+  EXPECT_EQ(config->trace.filter.window.start, sc_core::SC_ZERO_TIME);
+  EXPECT_EQ(config->trace.filter.window.end, sc_core::sc_max_time());
+}
+
+TEST(options, trace_settings_come_from_a_config_file_too) {
+  const std::string path = temporary_file(
+      "vcd = file.vcd\nvcd-groups = uart\ntrace-bus = file.txt\ntrace-range = 0x0:0x100\ntrace-range = "
+      "0x200:0x300\n"
+      "trace-window = :1ms\n");
+  auto config = parse({"fw.elf", "--config", path.c_str()});
+  EXPECT_EQ(config->trace.vcd_file, "file.vcd");
+  EXPECT_EQ(config->trace.vcd_groups, (std::vector<std::string>{"uart"}));
+  EXPECT_EQ(config->trace.bus_file, "file.txt");
+  EXPECT_EQ(config->trace.filter.ranges.size(), 2u);
+  EXPECT_EQ(config->trace.filter.window.end, sc_core::sc_time(1, sc_core::SC_MS));
+  // The command line wins, also for the repeatable --trace-range.
+  config = parse({"fw.elf", "--config", path.c_str(), "--vcd", "cli.vcd", "--trace-range", "0x400:0x500"});
+  EXPECT_EQ(config->trace.vcd_file, "cli.vcd");
+  ASSERT_EQ(config->trace.filter.ranges.size(), 1u);
+  EXPECT_EQ(config->trace.filter.ranges[0].start, 0x400u);
+  std::remove(path.c_str());
+}
+
+TEST(options, bad_trace_settings_are_clear_errors) {
+  expect_usage_error({"fw.elf", "--vcd-groups", "cpu"}, "--vcd-groups: needs --vcd FILE");
+  expect_usage_error({"fw.elf", "--vcd", "x.vcd", "--vcd-groups", "cpu,,irq"},
+                     "--vcd-groups: 'cpu,,irq' has an empty item");
+  expect_usage_error({"fw.elf", "--vcd", "x.vcd", "--vcd-groups", ""}, "--vcd-groups");
+  expect_usage_error({"fw.elf", "--vcd", ""}, "--vcd: needs a file name");
+  expect_usage_error({"fw.elf", "--trace-bus", ""}, "--trace-bus: needs a file name");
+  expect_usage_error({"fw.elf", "--trace-range", "0x100"}, "--trace-range: '0x100' is not an address range");
+  expect_usage_error({"fw.elf", "--trace-range", "0x200:0x100"},
+                     "--trace-range: '0x200:0x100': END must be greater");
+  expect_usage_error({"fw.elf", "--trace-range", "low:high"}, "--trace-range");
+  expect_usage_error({"fw.elf", "--trace-window", "10us"}, "--trace-window: '10us' is not a time window");
+  expect_usage_error({"fw.elf", "--trace-window", "2ms:1ms"}, "--trace-window: '2ms:1ms': T1 must be later");
+  expect_usage_error({"fw.elf", "--trace-window", "soon:"}, "--trace-window: 'soon' is not a time");
+}
+
+}  // namespace

@@ -2,7 +2,10 @@
 // latency, statistics, overlap checks.
 #include <gtest/gtest.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <stdexcept>
 #include <systemc>
 
@@ -187,6 +190,44 @@ TEST_F(router_test, overlapping_or_bad_ranges_are_rejected_at_map_time) {
   EXPECT_EQ(bus.find(0x2100), nullptr);
   EXPECT_EQ(bus.mappings().size(), 4u);
   EXPECT_EQ(bus.mappings().front()->name, "low");
+}
+
+}  // namespace
+
+namespace {
+
+// Bus trace (#3): with a trace attached, every transaction is one line naming its initiator, at
+// the initiator's local time; detached, nothing is written.
+TEST_F(router_test, an_attached_bus_trace_records_every_transaction) {
+  char name[] = "/tmp/nvr-router-trace-XXXXXX";
+  const int fd = mkstemp(name);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  {
+    nvr::trace::bus_trace trace(name, {});
+    bus.attach_trace(&trace);
+    run([&] {
+      EXPECT_TRUE(cpu.write(0x1010, 0xabcd, 2, ns(3)).ok());
+      EXPECT_EQ(cpu.read(0x3000, 4).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      sc_core::wait(ns(10));
+      EXPECT_TRUE(npu.read(0x8000, 1).ok());
+      std::uint8_t bytes[4] = {};
+      EXPECT_EQ(npu.debug(tlm::TLM_READ_COMMAND, 0x1ffe, bytes, 4), 2u);  // clipped at the mapping
+      bus.attach_trace(nullptr);
+      EXPECT_TRUE(cpu.read(0x1010, 2).ok());  // not traced
+    });
+    EXPECT_EQ(bus.initiator_name(0), "cpu.out");
+    EXPECT_EQ(bus.initiator_name(1), "npu.out");
+  }
+  std::ifstream file(name);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(file, line);)
+    if (line.rfind("#", 0) != 0) lines.push_back(line);
+  std::remove(name);
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{
+                "3000 cpu.out write 0x00001010 2 0xabcd ok", "0 cpu.out read 0x00003000 4 - address-error",
+                "10000 npu.out read 0x00008000 1 0x00 ok", "10000 npu.out dbg-read 0x00001ffe 4 - short:2"}));
 }
 
 }  // namespace
