@@ -20,8 +20,9 @@ echo "== generating the NPU kernel image (inputs and golden outputs from workloa
 ./build/workloads/gen/nvr-kernel-images --seed 1 out/npu-kernels.img
 echo "== nvr-vp running firmware/tests/npu_kernels on the NPU"
 "$vp" --firmware "$fw/npu_kernels.elf" --load out/npu-kernels.img@0x88000000 \
-  --stats out/npu-kernels-stats.json "$@"
-echo "== statistics written to out/npu-kernels-stats.json"
+  --stats out/npu-kernels-stats.json --vcd out/npu-kernels.vcd "$@"
+echo "== statistics in out/npu-kernels-stats.json; timeline in out/npu-kernels.vcd"
+echo "   (open it with: gtkwave out/npu-kernels.vcd out/npu-kernels.gtkw)"
 
 echo "== nvr-vp running firmware/bench/compute (about 200 million instructions)"
 "$vp" --firmware "$fw/compute.elf" --stats out/compute-stats.json "$@"
