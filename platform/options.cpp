@@ -81,6 +81,16 @@ log_level parse_log_level(const std::string& option, const std::string& text) {
   throw usage_error("--" + option + ": '" + text + "' is not a log level; choose error, warning, info or debug");
 }
 
+std::uint16_t parse_port(const std::string& option, const std::string& text) {
+  const std::string trimmed = trim(text);
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long port = trimmed.empty() || trimmed[0] == '-' ? 0 : std::strtoul(trimmed.c_str(), &end, 10);
+  if (end != nullptr && end != trimmed.c_str() && *end == '\0' && errno == 0 && port <= 65535)
+    return static_cast<std::uint16_t>(port);
+  throw usage_error("--" + option + ": '" + text + "' is not a TCP port (0 to 65535; 0 picks a free one)");
+}
+
 bool parse_switch(const std::string& option, const std::string& text) {
   if (text == "on" || text == "true" || text == "1" || text == "yes") return true;
   if (text == "off" || text == "false" || text == "0" || text == "no") return false;
@@ -105,6 +115,13 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
        "let the CPU access memory directly (DMI); off sends every access through the bus")
       ("misaligned", po::value<std::string>()->default_value("emulate")->value_name("emulate|trap"),
        "misaligned loads and stores: performed (as QEMU virt does) or trapped (causes 4 and 6)");
+  // Debugging and the instruction trace (issue #3, GDB stub).
+  m_file_options.add_options()
+      ("gdb", po::value<std::string>()->value_name("PORT"),
+       "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr)")
+      ("gdb-wait", po::bool_switch(), "halt at reset until a debugger connects (needs --gdb)")
+      ("trace-insn", po::value<std::string>()->value_name("FILE"),
+       "write every retired instruction (time, pc, word, disassembly, registers written) to FILE");
   add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -170,6 +187,15 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   if (misaligned != "emulate" && misaligned != "trap")
     throw usage_error("--misaligned: '" + misaligned + "' is not emulate or trap");
   config.soc.cpu.trap_misaligned = misaligned == "trap";
+  // Debugging and the instruction trace.
+  if (values.count("gdb")) config.soc.cpu_debug.gdb_port = parse_port("gdb", text("gdb"));
+  config.soc.cpu_debug.gdb_wait = values["gdb-wait"].as<bool>();
+  if (config.soc.cpu_debug.gdb_wait && !config.soc.cpu_debug.gdb_port)
+    throw usage_error("--gdb-wait: needs --gdb PORT");
+  if (values.count("trace-insn")) {
+    config.soc.cpu_debug.trace_insn = text("trace-insn");
+    if (config.soc.cpu_debug.trace_insn.empty()) throw usage_error("--trace-insn: needs a file name");
+  }
   return config;
 }
 

@@ -50,5 +50,6 @@ sc_core::sc_time parse_time(const std::string& option, const std::string& text);
 std::uint64_t parse_size(const std::string& option, const std::string& text);
 log_level parse_log_level(const std::string& option, const std::string& text);
 bool parse_switch(const std::string& option, const std::string& text);
+std::uint16_t parse_port(const std::string& option, const std::string& text);
 
 }  // namespace nvr::platform

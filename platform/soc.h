@@ -13,6 +13,7 @@
 #include "ip/bus/router.h"
 #include "ip/clint/clint.h"
 #include "ip/cpu/rv32.h"
+#include "ip/cpu/rv32_debug.h"
 #include "ip/memory/ram.h"
 #include "ip/plic/plic.h"
 #include "ip/testdev/sifive_test.h"
@@ -31,6 +32,7 @@ struct soc_config {
   std::uint64_t dram_size = NVR_DRAM_SIZE;
   sc_core::sc_time dram_latency = sc_core::sc_time(1, sc_core::SC_NS);  // per access as seen by the CPU
   std::string uart_output;  // empty: standard output
+  cpu::rv32_debug_config cpu_debug;  // GDB stub and instruction trace (off by default)
 };
 
 class soc : public sc_core::sc_module {
@@ -54,6 +56,10 @@ class soc : public sc_core::sc_module {
   sc_core::sc_signal<bool> irq_software{"irq_software"};
   sc_core::sc_signal<bool> irq_external{"irq_external"};
   sc_core::sc_signal<bool> irq_uart0{"irq_uart0"};
+
+  // The CPU's GDB stub and instruction trace; null unless asked for (the CPU then runs its plain
+  // loop).
+  std::unique_ptr<cpu::rv32_debug> cpu_debug;
 
   // Copies the firmware into memory at the end of elaboration (the bus is bound by then and no
   // process has run yet); load errors leave sc_start() as elf_error.

@@ -9,7 +9,7 @@ packages=(
   # models and the main program
   libsystemc-dev libboost-program-options-dev libelf-dev nlohmann-json3-dev
   # tests
-  libgtest-dev libgmock-dev qemu-system-misc valgrind
+  libgtest-dev libgmock-dev qemu-system-misc valgrind gdb-multiarch python3
   # bare-metal RISC-V firmware
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 )
