@@ -53,6 +53,9 @@ x/1xw &poked
 watch counter
 continue
 delete
+rwatch poked
+continue
+delete
 print/x \$mhartid
 print/x \$misa
 x/1xb 0x10000005
@@ -93,6 +96,8 @@ expect "<poked>:[[:space:]]+0x00001234"
 expect "Hardware watchpoint 3: counter"
 expect "Old value = 0"
 expect "New value = 14"
+expect "Hardware read watchpoint 4: poked"
+expect "Value = 4660"
 expect "^\\\$7 = 0x0$"
 expect "^\\\$8 = 0x40001105$"
 expect "^0x10000005:[[:space:]]+0x60"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Malformed, oversized, out-of-order and random input to nvr-vp's GDB stub, then valid packets.
 
-usage: rsp_robustness.py NVR_VP FIRMWARE WORKDIR
+usage: rsp_robustness.py NVR_VP FIRMWARE WORKDIR [kill|quit]
 
 Starts nvr-vp with --gdb 0 --gdb-wait (the port is read from its standard error), talks to the stub
 over TCP with the standard library only, and checks that every bad input gets the documented
@@ -116,6 +116,7 @@ def alive(gdb, what):
 
 def main():
     vp, firmware, work = sys.argv[1:4]
+    mode = sys.argv[4] if len(sys.argv) > 4 else "kill"
     os.makedirs(work, exist_ok=True)
     proc, port = start(vp, firmware, work)
     try:
@@ -220,10 +221,32 @@ def main():
         check(reply is not None and reply.startswith(b"T02"), "Ctrl-C: T02, got %r" % reply)
         alive(gdb, "after Ctrl-C")
 
-        # kill: the simulation ends.
-        gdb.send(frame(b"k"))
+        # monitor commands: help, reset (pc back to the entry), unknown ones.
+        reply = gdb.command(b"qRcmd," + b"help".hex().encode())
+        check(reply is not None and b"reset" in bytes.fromhex(reply.decode()), "monitor help")
+        reply = gdb.command(b"qRcmd," + b"reset".hex().encode())
+        check(reply is not None and b"reset" in bytes.fromhex(reply.decode()), "monitor reset")
+        check(gdb.command(b"p20") == b"00000080", "pc at the entry after monitor reset")
+        reply = gdb.command(b"qRcmd," + b"frobnicate".hex().encode())
+        check(reply is not None and b"unknown monitor command" in bytes.fromhex(reply.decode()), "unknown monitor command")
+        check(gdb.command(b"qRcmd,zz") == b"E01", "monitor command that is not hex")
+
+        # Detach: the firmware runs on; a new debugger halts it wherever it is.
+        check(gdb.command(b"D") == b"OK", "detach")
+        gdb.sock.close()
+        time.sleep(0.3)
+        gdb = client(port)
+        alive(gdb, "a new debugger after detach")
+        pc = gdb.command(b"p20")
+        check(pc is not None and pc != b"00000080", "the firmware ran after the detach (pc %r)" % pc)
+
+        if mode == "quit":
+            reply = gdb.command(b"qRcmd," + b"quit".hex().encode())
+            check(reply is not None and b"ending" in bytes.fromhex(reply.decode()), "monitor quit")
+        else:
+            gdb.send(frame(b"k"))  # no reply: the simulation ends
         code = proc.wait(timeout=TIMEOUT)
-        check(code == 130, "exit code after kill: %d" % code)
+        check(code == 130, "exit code after %s: %d" % (mode, code))
     finally:
         if proc.poll() is None:
             proc.kill()
