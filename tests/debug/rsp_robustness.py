@@ -210,6 +210,11 @@ def main():
         check(gdb.command(b"m80000104,2") == b"2341", "binary write read back")
         check(gdb.command(b"p20") is not None, "p pc")
 
+        # Simulated time stands still while halted: mtime (CLINT) does not move.
+        before = gdb.command(b"m200bff8,8")
+        time.sleep(0.5)
+        check(before is not None and gdb.command(b"m200bff8,8") == before, "mtime frozen while halted")
+
         # While running, commands are refused; Ctrl-C halts with SIGINT.
         gdb.send(frame(b"vCont;c"))
         check(gdb.read_byte() == b"+", "vCont;c acknowledged")
@@ -220,6 +225,9 @@ def main():
         reply = gdb.read_packet()
         check(reply is not None and reply.startswith(b"T02"), "Ctrl-C: T02, got %r" % reply)
         alive(gdb, "after Ctrl-C")
+        before = gdb.command(b"m200bff8,8")
+        time.sleep(0.5)
+        check(before is not None and gdb.command(b"m200bff8,8") == before, "mtime frozen after Ctrl-C")
 
         # monitor commands: help, reset (pc back to the entry), unknown ones.
         reply = gdb.command(b"qRcmd," + b"help".hex().encode())
