@@ -138,7 +138,7 @@ void rv32::run() {
     if (m_config.max_instructions != 0)
       limit = std::min(limit, m_cycles + (m_config.max_instructions - executed()));
     m_limit = limit;
-    if (m_monitor != nullptr)
+    if (m_monitor != nullptr && m_monitor->per_instruction())
       execute<true>();
     else
       execute<false>();

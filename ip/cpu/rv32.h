@@ -36,6 +36,9 @@ class rv32_monitor {
   virtual bool halted() = 0;
   // While true, pending interrupts are not taken (single-stepping).
   virtual bool interrupts_masked() const = 0;
+  // Whether the next run slice needs the hooks above (breakpoints, watchpoints, stepping, a
+  // trace); false: the plain loop runs until the next synchronisation, at full speed.
+  virtual bool per_instruction() const = 0;
 };
 
 struct rv32_config {

@@ -150,6 +150,8 @@ bool rv32_debug::at_sync(bool start) {
     m_stop = debug::stop_event{};
     return true;
   }
+  // A poll is a system call: every 16th quantum is often enough for a human's Ctrl-C.
+  if (++m_syncs % 16 != 0) return false;
   const bool was_connected = m_gdb->connected();
   switch (m_gdb->poll()) {
     case debug::gdb_server::poll_result::halt:

@@ -51,6 +51,9 @@ class rv32_debug final : public rv32_monitor, public debug::target {
   bool at_sync(bool start) override;
   bool halted() override;
   bool interrupts_masked() const override { return m_stepping; }
+  bool per_instruction() const override {
+    return m_trace || m_stepping || !m_breakpoints.empty() || !m_watchpoints.empty();
+  }
 
   // --- debug::target ---
   std::string target_description(const std::string& annex) const override;
@@ -78,6 +81,7 @@ class rv32_debug final : public rv32_monitor, public debug::target {
   std::unique_ptr<debug::gdb_server> m_gdb;
   bool m_wait = false;
   bool m_kill = false;  // end the simulation at the next halt
+  std::uint64_t m_syncs = 0;
   bool m_stepping = false, m_step_started = false;
   debug::stop_event m_stop;
 
