@@ -86,11 +86,26 @@ bool rv32::instruction_limit_reached() const { return m_limit_reached; }
 
 // --- the thread -------------------------------------------------------------------------------
 
-// Checked once per quantum (and per halt): a stop signal ends the run at this synchronisation
-// point, so the platform still writes its statistics.
-bool rv32::end_on_request() {
-  if (!debug::stop_requested()) return false;
-  m_stop_requested = true;
+// After a quantum's synchronisation, when a stop signal came or a debugger is attached (out of
+// line: the common path of run() stays small). True: the run is over. A stop signal ends the run
+// here, so the platform still writes its statistics.
+bool rv32::after_quantum() {
+  if (debug::stop_requested()) {
+    m_stop_requested = true;
+    sc_core::sc_stop();
+    return true;
+  }
+  m_halt = m_monitor->at_sync(/*start=*/false);
+  return false;
+}
+
+// Halted by the debugger: this thread blocks in halted(), so no other process runs and simulated
+// time stands still until the debugger lets the CPU go. True: the run is over (killed).
+bool rv32::halt() {
+  m_halt = false;
+  if (m_monitor->halted()) return false;
+  m_killed = !debug::stop_requested();
+  m_stop_requested = !m_killed;
   sc_core::sc_stop();
   return true;
 }
@@ -101,17 +116,7 @@ void rv32::run() {
   start_quantum();
   m_halt = m_monitor != nullptr && m_monitor->at_sync(/*start=*/true);
   for (;;) {
-    if (m_halt) {
-      // Halted by the debugger: this thread blocks in halted(), so no other process runs and
-      // simulated time stands still until the debugger lets the CPU go.
-      m_halt = false;
-      if (!m_monitor->halted()) {
-        m_killed = !debug::stop_requested();
-        m_stop_requested = !m_killed;
-        sc_core::sc_stop();
-        return;
-      }
-    }
+    if (__builtin_expect(m_halt, 0) && halt()) return;
     if (m_drop_pages) drop_decode_pages();
     sample_irq_lines();
     if (interrupt_pending() && (m_monitor == nullptr || !m_monitor->interrupts_masked())) take_interrupt();
@@ -128,8 +133,7 @@ void rv32::run() {
     if (m_cycles >= m_quantum_end) {
       ++m_quantum_syncs;
       sync();
-      if (end_on_request()) return;
-      if (m_monitor != nullptr) m_halt = m_monitor->at_sync(/*start=*/false);
+      if (__builtin_expect(debug::stop_requested() || m_monitor != nullptr, 0) && after_quantum()) return;
       continue;
     }
     // Every instruction (and every exception) costs at least one cycle, so a cycle limit of

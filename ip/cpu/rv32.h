@@ -125,8 +125,10 @@ class rv32 : public sc_core::sc_module {
     m_halt = m_monitor->before_access(address, size, access);
     return m_halt;
   }
-  // Ends the run when a stop signal or the debugger asked for it; true: ended.
-  bool end_on_request();
+  // Out-of-line parts of run(): after a quantum with a stop signal or a debugger, and a halt.
+  // True: the run is over.
+  [[gnu::noinline]] bool after_quantum();
+  [[gnu::noinline]] bool halt();
 
   // --- decode cache ---
   detail::insn* entry_for(std::uint32_t pc);

@@ -14,7 +14,8 @@ import re
 import subprocess
 import sys
 
-from compare_objdump import objdump_instructions
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from compare_objdump import objdump_instructions  # noqa: E402
 
 LINE = re.compile(r"^(\d+) 0x([0-9a-f]{8}) ([0-9a-f]{4}|[0-9a-f]{8}) (.+?)(?: -> (.*))?$")
 failures = []
