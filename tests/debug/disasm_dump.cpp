@@ -9,7 +9,9 @@
 
 #include "ip/cpu/rv32_disasm.h"
 
-int main() {
+namespace {
+
+int dump() {
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream fields(line);
@@ -22,3 +24,11 @@ int main() {
   }
   return 0;
 }
+
+}  // namespace
+
+int main() { return dump(); }
+
+// The SystemC library (linked through the CPU library) needs an sc_main although this program
+// never starts a simulation.
+extern "C" int sc_main(int, char**) { return dump(); }
