@@ -7,5 +7,6 @@ inline constexpr int bad_firmware = 65;   // the ELF cannot be read or does not 
 inline constexpr int internal = 70;       // a SystemC error or another model failure (EX_SOFTWARE)
 inline constexpr int io_error = 74;       // an output file cannot be written (EX_IOERR)
 inline constexpr int timeout = 124;       // --max-time or --max-instructions ended the run
-inline constexpr int interrupted = 130;   // Ctrl-C
+inline constexpr int interrupted = 130;   // Ctrl-C (SIGINT), or the debugger ended the run
+inline constexpr int terminated = 143;    // SIGTERM
 }  // namespace nvr::platform::exit_code

@@ -1,5 +1,6 @@
 // nvr-vp: parses the options, assembles the SoC, loads the firmware, runs, reports.
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <systemc>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "core/debug/run_control.h"
 #include "core/stats.h"
 #include "core/trace/session.h"
 #include "platform/elf_loader.h"
@@ -37,6 +39,12 @@ struct run_result {
 run_result classify_end(const soc& top, const run_config& config) {
   if (top.testdev.exited())
     return {top.testdev.exit_code() & 0xff, "firmware exited with code " + std::to_string(top.testdev.exit_code())};
+  // Ended by the debugger, Ctrl-C or SIGTERM.
+  if (top.cpu.killed_by_debugger()) return {exit_code::interrupted, "ended by the debugger"};
+  if (top.cpu.stopped_by_request() || nvr::debug::stop_signal() != 0) {
+    const bool term = nvr::debug::stop_signal() == SIGTERM;
+    return {term ? exit_code::terminated : exit_code::interrupted, term ? "stopped by SIGTERM" : "interrupted (SIGINT)"};
+  }
   if (top.cpu.instruction_limit_reached())
     return {exit_code::timeout, "instruction limit of " + std::to_string(config.soc.cpu.max_instructions) + " reached"};
   if (config.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() >= config.max_time)
@@ -120,6 +128,13 @@ int run(int argc, char** argv) {
   }
   top->bus.attach_trace(traces->bus());
 
+  // The GDB port (--gdb 0 picks one) and stop signals: Ctrl-C and SIGTERM end the run at the
+  // CPU's next synchronisation point, with statistics.
+  if (top->cpu_debug && config.soc.cpu_debug.gdb_port)
+    std::cerr << "nvr-vp: gdb: listening on 127.0.0.1:" << top->cpu_debug->gdb_port()
+              << (config.soc.cpu_debug.gdb_wait ? " (halted until a debugger connects)" : "") << std::endl;
+  nvr::debug::install_stop_signal_handlers();
+
   const auto host_start = std::chrono::steady_clock::now();
   try {
     if (config.max_time != sc_core::SC_ZERO_TIME)
@@ -137,7 +152,9 @@ int run(int argc, char** argv) {
 
   std::cout.flush();
   const run_result result = classify_end(*top, config);
-  if (config.log >= log_level::warning || result.exit_code == exit_code::timeout) {
+  if (top->cpu_debug) top->cpu_debug->finish(result.exit_code);  // W packet, trace flushed
+  if (config.log >= log_level::warning || result.exit_code == exit_code::timeout ||
+      result.exit_code == exit_code::interrupted || result.exit_code == exit_code::terminated) {
     const double instructions = static_cast<double>(top->cpu.instructions_retired());
     std::cerr << "nvr-vp: " << result.reason << "; " << top->cpu.instructions_retired() << " instructions in "
               << sc_core::sc_time_stamp().to_string() << " simulated, " << std::fixed << std::setprecision(3)

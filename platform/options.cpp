@@ -81,6 +81,16 @@ log_level parse_log_level(const std::string& option, const std::string& text) {
   throw usage_error("--" + option + ": '" + text + "' is not a log level; choose error, warning, info or debug");
 }
 
+std::uint16_t parse_port(const std::string& option, const std::string& text) {
+  const std::string trimmed = trim(text);
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long port = trimmed.empty() || trimmed[0] == '-' ? 0 : std::strtoul(trimmed.c_str(), &end, 10);
+  if (end != nullptr && end != trimmed.c_str() && *end == '\0' && errno == 0 && port <= 65535)
+    return static_cast<std::uint16_t>(port);
+  throw usage_error("--" + option + ": '" + text + "' is not a TCP port (0 to 65535; 0 picks a free one)");
+}
+
 bool parse_switch(const std::string& option, const std::string& text) {
   if (text == "on" || text == "true" || text == "1" || text == "yes") return true;
   if (text == "off" || text == "false" || text == "0" || text == "no") return false;
@@ -175,6 +185,13 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
        "trace only accesses to [START, END) (repeatable; e.g. 0x10000000:0x10000100)")
       ("trace-window", po::value<std::string>()->value_name("T0:T1"),
        "trace only from simulated time T0 to T1 (either may be empty; e.g. 10us:2ms)");
+  // Debugging and the instruction trace (issue #3, GDB stub).
+  m_file_options.add_options()
+      ("gdb", po::value<std::string>()->value_name("PORT"),
+       "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr)")
+      ("gdb-wait", po::bool_switch(), "halt at reset until a debugger connects (needs --gdb)")
+      ("trace-insn", po::value<std::string>()->value_name("FILE"),
+       "write every retired instruction (time, pc, word, disassembly, registers written) to FILE");
   add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -278,6 +295,19 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   if (values.count("vcd") && config.trace.vcd_file.empty()) throw usage_error("--vcd: needs a file name");
   if (values.count("trace-bus") && config.trace.bus_file.empty())
     throw usage_error("--trace-bus: needs a file name");
+
+  // Debugging and the instruction trace.
+  if (values.count("gdb")) config.soc.cpu_debug.gdb_port = parse_port("gdb", text("gdb"));
+  config.soc.cpu_debug.gdb_wait = values["gdb-wait"].as<bool>();
+  if (config.soc.cpu_debug.gdb_wait && !config.soc.cpu_debug.gdb_port)
+    throw usage_error("--gdb-wait: needs --gdb PORT");
+  if (values.count("trace-insn")) {
+    config.soc.cpu_debug.trace_insn = text("trace-insn");
+    if (config.soc.cpu_debug.trace_insn.empty()) throw usage_error("--trace-insn: needs a file name");
+  }
+  // --trace-range / --trace-window filter the instruction trace (by pc) as they filter the bus trace.
+  config.soc.cpu_debug.trace_filter.ranges = config.trace.filter.ranges;
+  config.soc.cpu_debug.trace_filter.window = config.trace.filter.window;
   return config;
 }
 

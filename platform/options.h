@@ -70,5 +70,6 @@ std::uint64_t parse_frequency_period(const std::string& option, const std::strin
 load_request parse_load(const std::string& option, const std::string& text);
 // "cpu,irq" -> {"cpu", "irq"}; empty items are an error. The names are checked once the SoC exists.
 std::vector<std::string> parse_list(const std::string& option, const std::string& text);
+std::uint16_t parse_port(const std::string& option, const std::string& text);
 
 }  // namespace nvr::platform

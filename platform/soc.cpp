@@ -54,6 +54,8 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
   plic.irq_sources[NVR_IRQ_NPU].bind(irq_npu);
   plic.irq_external.bind(irq_external);
   cpu.irq_external.bind(irq_external);
+
+  if (config.cpu_debug.enabled()) cpu_debug = std::make_unique<cpu::rv32_debug>(cpu, config.cpu_debug);
 }
 
 void soc::preload(elf_image image, std::string path) {

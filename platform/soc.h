@@ -15,6 +15,7 @@
 #include "ip/bus/router.h"
 #include "ip/clint/clint.h"
 #include "ip/cpu/rv32.h"
+#include "ip/cpu/rv32_debug.h"
 #include "ip/memory/ram.h"
 #include "ip/npu/npu.h"
 #include "ip/plic/plic.h"
@@ -35,6 +36,7 @@ struct soc_config {
   sc_core::sc_time dram_latency = sc_core::sc_time(1, sc_core::SC_NS);  // per access as seen by the CPU
   std::string uart_output;                                              // empty: standard output
   npu::npu_config npu;  // dram_base / dram_size are taken from the DRAM above
+  cpu::rv32_debug_config cpu_debug;  // GDB stub and instruction trace (off by default)
 };
 
 class soc : public sc_core::sc_module {
@@ -63,6 +65,10 @@ class soc : public sc_core::sc_module {
 
   // VCD group "irq": the interrupt lines, traced at the simulated time of each edge.
   trace::line_probes irq_probes{"irq_probes", "irq", {&irq_timer, &irq_software, &irq_external, &irq_uart0, &irq_npu}};
+
+  // The CPU's GDB stub and instruction trace; null unless asked for (the CPU then runs its plain
+  // loop).
+  std::unique_ptr<cpu::rv32_debug> cpu_debug;
 
   // Copies the firmware into memory at the end of elaboration (the bus is bound by then and no
   // process has run yet); load errors leave sc_start() as elf_error.

@@ -9,7 +9,7 @@ packages=(
   # models and the main program
   libsystemc-dev libboost-program-options-dev libelf-dev nlohmann-json3-dev
   # tests
-  libgtest-dev libgmock-dev qemu-system-misc valgrind
+  libgtest-dev libgmock-dev qemu-system-misc valgrind gdb-multiarch
   # traces: vcd2fst (gtkwave) parses the VCD, python3 reads it back
   gtkwave python3
   # bare-metal RISC-V firmware

@@ -218,13 +218,16 @@ void gdb_server::exited(int code) {
 
 bool gdb_server::receive(bool blocking) {
   for (;;) {
-    pollfd fds = {m_connection, POLLIN, 0};
-    const int ready = ::poll(&fds, 1, blocking ? -1 : 0);
+    // The listener too: a second debugger is turned away at once, not left in the backlog.
+    pollfd fds[2] = {{m_connection, POLLIN, 0}, {m_listener, POLLIN, 0}};
+    const int ready = ::poll(fds, 2, blocking ? -1 : 0);
     if (ready < 0) {
       if (errno == EINTR && !stop_requested()) continue;
       return false;
     }
     if (ready == 0) return false;
+    if (fds[1].revents & POLLIN) accept_connection();  // closes it: one debugger at a time
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
     char buffer[4096];
     const ssize_t got = ::recv(m_connection, buffer, sizeof buffer, 0);
     if (got < 0 && errno == EINTR && !stop_requested()) continue;
@@ -443,7 +446,8 @@ std::string gdb_server::handle_query(const std::string& payload, outcome& result
         if (feature == "swbreak+") m_swbreak = true;
         if (feature == "hwbreak+") m_hwbreak = true;
       }
-    return "PacketSize=" + hex_number(max_packet_size) + ";qXfer:features:read+;swbreak+;hwbreak+;vContSupported+";
+    return "PacketSize=" + hex_number(max_packet_size) +
+           ";qXfer:features:read+;swbreak+;hwbreak+;vContSupported+";
   }
   if (payload == "qAttached" || starts_with(payload, "qAttached:")) return "1";
   if (payload == "qC") return "QC" + hex_number(thread_id);

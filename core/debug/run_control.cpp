@@ -4,14 +4,14 @@
 
 namespace nvr::debug {
 
-namespace {
-
-std::atomic<int> g_stop_signal{0};
+std::atomic<int> detail::stop_signal_flag{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+namespace {
 
 extern "C" void on_stop_signal(int signal) {
   // SA_RESETHAND restored the default action: a second Ctrl-C ends the process at once.
-  g_stop_signal.store(signal, std::memory_order_relaxed);
+  detail::stop_signal_flag.store(signal, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -25,9 +25,8 @@ void install_stop_signal_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-int stop_signal() { return g_stop_signal.load(std::memory_order_relaxed); }
-bool stop_requested() { return g_stop_signal.load(std::memory_order_relaxed) != 0; }
-void request_stop(int signal) { g_stop_signal.store(signal, std::memory_order_relaxed); }
-void clear_stop_request() { g_stop_signal.store(0, std::memory_order_relaxed); }
+int stop_signal() { return detail::stop_signal_flag.load(std::memory_order_relaxed); }
+void request_stop(int signal) { detail::stop_signal_flag.store(signal, std::memory_order_relaxed); }
+void clear_stop_request() { detail::stop_signal_flag.store(0, std::memory_order_relaxed); }
 
 }  // namespace nvr::debug

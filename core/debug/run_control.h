@@ -12,10 +12,14 @@ namespace nvr::debug {
 // the GDB stub returns EINTR and notices the request).
 void install_stop_signal_handlers();
 
+namespace detail {
+extern std::atomic<int> stop_signal_flag;
+}
+
 // The signal that asked the run to stop (SIGINT, SIGTERM), or 0.
 int stop_signal();
-// Cheap enough for every quantum boundary: one relaxed atomic load.
-bool stop_requested();
+// Cheap enough for every quantum boundary: one relaxed atomic load, inline.
+inline bool stop_requested() { return detail::stop_signal_flag.load(std::memory_order_relaxed) != 0; }
 // Asks for a stop as a signal would (tests, or a model that wants the run to end).
 void request_stop(int signal);
 // Back to "no stop requested" (tests).

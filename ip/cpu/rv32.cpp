@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/debug/run_control.h"
 #include "ip/cpu/rv32_isa.h"
 #include "ip/cpu/rv32_page.h"
 #include "ip/cpu/timing.h"
@@ -83,18 +84,42 @@ std::uint64_t rv32::instructions_retired() const { return m_instret; }
 std::uint64_t rv32::cycles() const { return m_cycles; }
 bool rv32::instruction_limit_reached() const { return m_limit_reached; }
 
-bool rv32::debug_step(std::uint32_t) { return false; }
-
 // --- the thread -------------------------------------------------------------------------------
+
+// After a quantum's synchronisation, when a stop signal came or a debugger is attached (out of
+// line: the common path of run() stays small). True: the run is over. A stop signal ends the run
+// here, so the platform still writes its statistics.
+bool rv32::after_quantum() {
+  if (debug::stop_requested()) {
+    m_stop_requested = true;
+    sc_core::sc_stop();
+    return true;
+  }
+  m_halt = m_monitor->at_sync(/*start=*/false);
+  return false;
+}
+
+// Halted by the debugger: this thread blocks in halted(), so no other process runs and simulated
+// time stands still until the debugger lets the CPU go. True: the run is over (killed).
+bool rv32::halt() {
+  m_halt = false;
+  if (m_monitor->halted()) return false;
+  m_killed = !debug::stop_requested();
+  m_stop_requested = !m_killed;
+  sc_core::sc_stop();
+  return true;
+}
 
 void rv32::run() {
   m_sync_time = sc_core::sc_time_stamp();
   m_sync_cycles = m_cycles;
   start_quantum();
+  m_halt = m_monitor != nullptr && m_monitor->at_sync(/*start=*/true);
   for (;;) {
+    if (__builtin_expect(m_halt, 0) && halt()) return;
     if (m_drop_pages) drop_decode_pages();
     sample_irq_lines();
-    if (interrupt_pending()) take_interrupt();
+    if (interrupt_pending() && (m_monitor == nullptr || !m_monitor->interrupts_masked())) take_interrupt();
     if (m_config.max_instructions != 0 && executed() >= m_config.max_instructions) {
       sync();
       m_limit_reached = true;
@@ -109,6 +134,7 @@ void rv32::run() {
     if (m_cycles >= m_quantum_end) {
       ++m_quantum_syncs;
       sync();
+      if (__builtin_expect(debug::stop_requested() || m_monitor != nullptr, 0) && after_quantum()) return;
       continue;
     }
     // Every instruction (and every exception) costs at least one cycle, so a cycle limit of
@@ -117,7 +143,10 @@ void rv32::run() {
     if (m_config.max_instructions != 0)
       limit = std::min(limit, m_cycles + (m_config.max_instructions - executed()));
     m_limit = limit;
-    execute<false>();
+    if (m_monitor != nullptr && m_monitor->per_instruction())
+      execute<true>();
+    else
+      execute<false>();
   }
 }
 

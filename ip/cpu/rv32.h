@@ -20,6 +20,28 @@ struct insn;
 struct decode_page;
 }  // namespace detail
 
+// The debug/trace variant of the run loop reports to one of these (rv32_debug: GDB stub and
+// instruction trace). With none attached the CPU runs the plain loop, which has no trace of it.
+class rv32_monitor {
+ public:
+  virtual ~rv32_monitor() = default;
+  // Before each instruction at `pc`; every earlier instruction has retired (or trapped). true: halt
+  // before executing it.
+  virtual bool before_instruction(std::uint32_t pc) = 0;
+  // Before a data access of the instruction about to execute (access: 1 read, 2 write, 3 both, an
+  // AMO). true: halt before the instruction (its pc stays).
+  virtual bool before_access(std::uint32_t address, unsigned size, unsigned access) = 0;
+  // At the start of the run and at every synchronisation at a quantum end. true: halt.
+  virtual bool at_sync(bool start) = 0;
+  // The run loop halted; blocks until the target may go on. false: end the simulation.
+  virtual bool halted() = 0;
+  // While true, pending interrupts are not taken (single-stepping).
+  virtual bool interrupts_masked() const = 0;
+  // Whether the next run slice needs the hooks above (breakpoints, watchpoints, stepping, a
+  // trace); false: the plain loop runs until the next synchronisation, at full speed.
+  virtual bool per_instruction() const = 0;
+};
+
 struct rv32_config {
   std::uint32_t reset_pc = 0x80000000;
   sc_core::sc_time clock_period = sc_core::sc_time(1, sc_core::SC_NS);  // 1 GHz
@@ -54,6 +76,15 @@ class rv32 : public sc_core::sc_module {
   std::uint64_t instructions_retired() const;  // since construction (minstret may be rewritten)
   std::uint64_t cycles() const;                // since construction (mcycle may be rewritten)
   bool instruction_limit_reached() const;
+  // The run ended because SIGINT or SIGTERM asked for it (core/debug/run_control.h), or a
+  // debugger killed it (monitor quit, kill).
+  bool stopped_by_request() const { return m_stop_requested; }
+  bool killed_by_debugger() const { return m_killed; }
+
+  // Selects the debug/trace variant of the run loop (nullptr: the plain one). Before sc_start.
+  void attach(rv32_monitor* monitor) { m_monitor = monitor; }
+  // The CPU's local time (kernel time + the offset it runs ahead).
+  sc_core::sc_time local_time() const { return now(); }
 
   // Forgets every predecoded instruction. Call it after writing memory that may hold code behind
   // the CPU's back (DMA, a debugger writing through DMI); the CPU's own stores, fence.i and DMI
@@ -63,6 +94,8 @@ class rv32 : public sc_core::sc_module {
   const rv32_config& config() const { return m_config; }
 
  private:
+  friend class rv32_debug;  // registers, CSRs and the decode cache for the debugger
+
   struct dmi_region {
     std::uint64_t start = 0;
     std::uint64_t size = 0;  // bytes; start + size <= 2^32
@@ -84,9 +117,19 @@ class rv32 : public sc_core::sc_module {
   void run();
   template <bool Debug>
   void execute();
-  // Hook of the debug/trace variant of the run loop (a GDB stub, tracing, breakpoints): called
-  // before each instruction when execute<true> runs; true stops the run loop.
-  bool debug_step(std::uint32_t pc);
+  // Hooks of the debug/trace variant of the run loop (execute<true>): true halts it.
+  bool debug_step(std::uint32_t pc) {
+    m_halt = m_monitor->before_instruction(pc);
+    return m_halt;
+  }
+  bool debug_access(std::uint32_t address, unsigned size, unsigned access) {
+    m_halt = m_monitor->before_access(address, size, access);
+    return m_halt;
+  }
+  // Out-of-line parts of run(): after a quantum with a stop signal or a debugger, and a halt.
+  // True: the run is over.
+  [[gnu::noinline]] bool after_quantum();
+  [[gnu::noinline]] bool halt();
 
   // --- decode cache ---
   detail::insn* entry_for(std::uint32_t pc);
@@ -158,6 +201,11 @@ class rv32 : public sc_core::sc_module {
   std::uint64_t m_cycles = 0, m_instret = 0, m_exceptions = 0, m_limit = 0;
   bool m_wfi = false;
   bool m_limit_reached = false;
+
+  // Debugging and tracing (rv32_monitor); m_halt: the debug loop left to halt.
+  rv32_monitor* m_monitor = nullptr;
+  bool m_halt = false;
+  bool m_stop_requested = false, m_killed = false;
 
   // Local time: the kernel time at the last synchronisation and the cycle count at that moment;
   // the quantum ends at m_quantum_end cycles.

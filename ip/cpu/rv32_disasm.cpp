@@ -57,7 +57,9 @@ class builder {
 
  private:
   static std::string to_text(const reg& r) { return abi_names[r.index & 31]; }
-  static std::string to_text(const mem& m) { return std::to_string(m.offset) + "(" + abi_names[m.base & 31] + ")"; }
+  static std::string to_text(const mem& m) {
+    return std::to_string(m.offset) + "(" + abi_names[m.base & 31] + ")";
+  }
   static std::string to_text(const std::string& s) { return s; }
   static std::string to_text(const char* s) { return s; }
   static std::string to_text(std::int32_t v) { return std::to_string(v); }
@@ -124,20 +126,28 @@ void csr_op(builder& b, disassembly& out, std::uint32_t raw) {
   const bool immediate = (funct3 & 4) != 0;
   out.csr = static_cast<int>(csr);
   out.csr_written = kind == 1 || rs1 != 0;
+  if (out.csr_written && (csr >> 10) == 3) {  // a write to a read-only CSR: illegal, as objdump says
+    out.csr = -1;
+    out.csr_written = false;
+    out.text = unknown(raw, 4);
+    return;
+  }
   b.writes(rd);
   if (!immediate && kind == 2 && rs1 == 0) {
     // Counter reads have their own aliases.
     static const struct {
       std::uint32_t csr;
       const char* alias;
-    } counters[] = {{0xc00, "rdcycle"}, {0xc01, "rdtime"}, {0xc02, "rdinstret"},
+    } counters[] = {{0xc00, "rdcycle"},  {0xc01, "rdtime"},  {0xc02, "rdinstret"},
                     {0xc80, "rdcycleh"}, {0xc81, "rdtimeh"}, {0xc82, "rdinstreth"}};
     for (const auto& c : counters)
       if (c.csr == csr) return b.emit(c.alias, reg{rd});
     return b.emit("csrr", reg{rd}, name);
   }
-  static const char* const full[8] = {nullptr, "csrrw", "csrrs", "csrrc", nullptr, "csrrwi", "csrrsi", "csrrci"};
-  static const char* const short_form[8] = {nullptr, "csrw", "csrs", "csrc", nullptr, "csrwi", "csrsi", "csrci"};
+  static const char* const full[8] = {nullptr, "csrrw",  "csrrs",  "csrrc",
+                                      nullptr, "csrrwi", "csrrsi", "csrrci"};
+  static const char* const short_form[8] = {nullptr, "csrw",  "csrs",  "csrc",
+                                            nullptr, "csrwi", "csrsi", "csrci"};
   const std::string source = immediate ? std::to_string(rs1) : std::string(abi_names[rs1]);
   if (rd == 0) return b.emit(short_form[funct3], name, source);
   b.emit(full[funct3], reg{rd}, name, source);
@@ -146,7 +156,10 @@ void csr_op(builder& b, disassembly& out, std::uint32_t raw) {
 void amo(builder& b, std::uint32_t raw) {
   const unsigned rd = bits(raw, 11, 7), rs1 = bits(raw, 19, 15), rs2 = bits(raw, 24, 20);
   const unsigned funct5 = bits(raw, 31, 27);
-  const char* suffix = bits(raw, 26, 25) == 3 ? ".aqrl" : bits(raw, 26, 26) ? ".aq" : bits(raw, 25, 25) ? ".rl" : "";
+  const char* suffix = bits(raw, 26, 25) == 3 ? ".aqrl"
+                       : bits(raw, 26, 26)    ? ".aq"
+                       : bits(raw, 25, 25)    ? ".rl"
+                                              : "";
   const std::string base = "(" + std::string(abi_names[rs1]) + ")";
   const char* name = nullptr;
   switch (funct5) {
@@ -404,16 +417,16 @@ bool disassemble16(std::uint32_t raw, std::uint32_t pc, disassembly& out) {
     case 0:
       switch (funct3) {
         case 0: {
-          const std::uint32_t imm = (bits(raw, 12, 11) << 4) | (bits(raw, 10, 7) << 6) | (bits(raw, 6, 6) << 2) |
-                                    (bits(raw, 5, 5) << 3);
+          const std::uint32_t imm = (bits(raw, 12, 11) << 4) | (bits(raw, 10, 7) << 6) |
+                                    (bits(raw, 6, 6) << 2) | (bits(raw, 5, 5) << 3);
           if (imm == 0) return false;
           addi(b, rd_p, 2, static_cast<std::int32_t>(imm));
           return true;
         }
         case 2:
         case 6: {
-          const std::int32_t imm =
-              static_cast<std::int32_t>((bits(raw, 12, 10) << 3) | (bits(raw, 6, 6) << 2) | (bits(raw, 5, 5) << 6));
+          const std::int32_t imm = static_cast<std::int32_t>((bits(raw, 12, 10) << 3) |
+                                                             (bits(raw, 6, 6) << 2) | (bits(raw, 5, 5) << 6));
           if (funct3 == 2) {
             b.writes(rd_p);
             b.emit("lw", reg{rd_p}, mem{imm, rs1_p});
@@ -443,8 +456,9 @@ bool disassemble16(std::uint32_t raw, std::uint32_t pc, disassembly& out) {
           return true;
         case 3:
           if (rd == 2) {
-            const std::uint32_t imm = (bits(raw, 12, 12) << 9) | (bits(raw, 6, 6) << 4) | (bits(raw, 5, 5) << 6) |
-                                      (bits(raw, 4, 3) << 7) | (bits(raw, 2, 2) << 5);
+            const std::uint32_t imm = (bits(raw, 12, 12) << 9) | (bits(raw, 6, 6) << 4) |
+                                      (bits(raw, 5, 5) << 6) | (bits(raw, 4, 3) << 7) |
+                                      (bits(raw, 2, 2) << 5);
             if (imm == 0) return false;
             b.writes(2);
             b.emit("addi", reg{2}, reg{2}, sign_extend(imm, 10));
@@ -479,8 +493,8 @@ bool disassemble16(std::uint32_t raw, std::uint32_t pc, disassembly& out) {
           return true;
         case 6:
         case 7: {
-          const std::uint32_t imm = (bits(raw, 12, 12) << 8) | (bits(raw, 11, 10) << 3) | (bits(raw, 6, 5) << 6) |
-                                    (bits(raw, 4, 3) << 1) | (bits(raw, 2, 2) << 5);
+          const std::uint32_t imm = (bits(raw, 12, 12) << 8) | (bits(raw, 11, 10) << 3) |
+                                    (bits(raw, 6, 5) << 6) | (bits(raw, 4, 3) << 1) | (bits(raw, 2, 2) << 5);
           branch(b, funct3 == 6 ? 0 : 1, rs1_p, 0, pc + static_cast<std::uint32_t>(sign_extend(imm, 9)));
           return true;
         }
@@ -495,8 +509,8 @@ bool disassemble16(std::uint32_t raw, std::uint32_t pc, disassembly& out) {
           return true;
         case 2: {
           if (rd == 0) return false;
-          const std::int32_t imm =
-              static_cast<std::int32_t>((bits(raw, 12, 12) << 5) | (bits(raw, 6, 4) << 2) | (bits(raw, 3, 2) << 6));
+          const std::int32_t imm = static_cast<std::int32_t>((bits(raw, 12, 12) << 5) |
+                                                             (bits(raw, 6, 4) << 2) | (bits(raw, 3, 2) << 6));
           b.writes(rd);
           b.emit("lw", reg{rd}, mem{imm, 2});
           return true;
@@ -523,7 +537,8 @@ bool disassemble16(std::uint32_t raw, std::uint32_t pc, disassembly& out) {
           op(b, "add", rd, rd, rs2);
           return true;
         case 6: {
-          const std::int32_t imm = static_cast<std::int32_t>((bits(raw, 12, 9) << 2) | (bits(raw, 8, 7) << 6));
+          const std::int32_t imm =
+              static_cast<std::int32_t>((bits(raw, 12, 9) << 2) | (bits(raw, 8, 7) << 6));
           b.emit("sw", reg{rs2}, mem{imm, 2});
           return true;
         }
@@ -555,20 +570,20 @@ std::string csr_name(std::uint32_t csr) {
     std::uint32_t number;
     const char* name;
   } names[] = {
-      {0x001, "fflags"},     {0x002, "frm"},          {0x003, "fcsr"},       {0x100, "sstatus"},
-      {0x104, "sie"},        {0x105, "stvec"},        {0x106, "scounteren"}, {0x140, "sscratch"},
-      {0x141, "sepc"},       {0x142, "scause"},       {0x143, "stval"},      {0x144, "sip"},
-      {0x180, "satp"},       {0x300, "mstatus"},      {0x301, "misa"},       {0x302, "medeleg"},
-      {0x303, "mideleg"},    {0x304, "mie"},          {0x305, "mtvec"},      {0x306, "mcounteren"},
-      {0x30a, "menvcfg"},    {0x310, "mstatush"},     {0x31a, "menvcfgh"},   {0x320, "mcountinhibit"},
-      {0x340, "mscratch"},   {0x341, "mepc"},         {0x342, "mcause"},     {0x343, "mtval"},
-      {0x344, "mip"},        {0x34a, "mtinst"},       {0x34b, "mtval2"},     {0x747, "mseccfg"},
-      {0x7a0, "tselect"},    {0x7a1, "tdata1"},       {0x7a2, "tdata2"},     {0x7a3, "tdata3"},
-      {0x7b0, "dcsr"},       {0x7b1, "dpc"},          {0x7b2, "dscratch0"},  {0x7b3, "dscratch1"},
-      {0xb00, "mcycle"},     {0xb02, "minstret"},     {0xb80, "mcycleh"},    {0xb82, "minstreth"},
-      {0xc00, "cycle"},      {0xc01, "time"},         {0xc02, "instret"},    {0xc80, "cycleh"},
-      {0xc81, "timeh"},      {0xc82, "instreth"},     {0xf11, "mvendorid"},  {0xf12, "marchid"},
-      {0xf13, "mimpid"},     {0xf14, "mhartid"},      {0xf15, "mconfigptr"},
+      {0x001, "fflags"},   {0x002, "frm"},      {0x003, "fcsr"},       {0x100, "sstatus"},
+      {0x104, "sie"},      {0x105, "stvec"},    {0x106, "scounteren"}, {0x140, "sscratch"},
+      {0x141, "sepc"},     {0x142, "scause"},   {0x143, "stval"},      {0x144, "sip"},
+      {0x180, "satp"},     {0x300, "mstatus"},  {0x301, "misa"},       {0x302, "medeleg"},
+      {0x303, "mideleg"},  {0x304, "mie"},      {0x305, "mtvec"},      {0x306, "mcounteren"},
+      {0x30a, "menvcfg"},  {0x310, "mstatush"}, {0x31a, "menvcfgh"},   {0x320, "mcountinhibit"},
+      {0x340, "mscratch"}, {0x341, "mepc"},     {0x342, "mcause"},     {0x343, "mtval"},
+      {0x344, "mip"},      {0x34a, "mtinst"},   {0x34b, "mtval2"},     {0x747, "mseccfg"},
+      {0x7a0, "tselect"},  {0x7a1, "tdata1"},   {0x7a2, "tdata2"},     {0x7a3, "tdata3"},
+      {0x7b0, "dcsr"},     {0x7b1, "dpc"},      {0x7b2, "dscratch0"},  {0x7b3, "dscratch1"},
+      {0xb00, "mcycle"},   {0xb02, "minstret"}, {0xb80, "mcycleh"},    {0xb82, "minstreth"},
+      {0xc00, "cycle"},    {0xc01, "time"},     {0xc02, "instret"},    {0xc80, "cycleh"},
+      {0xc81, "timeh"},    {0xc82, "instreth"}, {0xf11, "mvendorid"},  {0xf12, "marchid"},
+      {0xf13, "mimpid"},   {0xf14, "mhartid"},  {0xf15, "mconfigptr"},
   };
   for (const auto& entry : names)
     if (entry.number == csr) return entry.name;

@@ -6,8 +6,10 @@
 // atomics, decoding) leaves the loop's registers through NVR_SAVE and calls an out-of-line slow
 // path in rv32.cpp.
 //
-// execute<true> is the place for the debug/trace variant (GDB stub, tracing, breakpoints): it
-// calls debug_step() before each instruction; execute<false>, the one that runs, has no trace of it.
+// execute<true> is the debug/trace variant (GDB stub, instruction trace): it calls debug_step()
+// before each instruction and debug_access() before each data access (watchpoints), and leaves
+// the loop with the pc of the instruction when either asks to halt. execute<false>, the one that
+// runs without a debugger or trace, has no trace of it (every hook is `if constexpr`).
 #include <algorithm>
 #include <cstring>
 
@@ -103,6 +105,14 @@ inline std::uint32_t mulhu(std::uint32_t a, std::uint32_t b) {
     if (NVR_UNLIKELY(acc >= acc_limit)) goto leave; \
     NVR_DISPATCH();                                 \
   } while (0)
+// Debug variant only: a data access about to happen (before the instruction changes anything).
+#define NVR_WATCH(address, size, access)                         \
+  do {                                                           \
+    if constexpr (Debug) {                                       \
+      NVR_SAVE();                                                \
+      if (debug_access((address), (size), (access))) goto leave; \
+    }                                                            \
+  } while (0)
 #define NVR_RETIRE(extra) (acc += ip->tick + ticks(extra))
 // Sequential successor of an instruction of len bytes: len / 2 entries further.
 #define NVR_NEXT(len)     \
@@ -145,6 +155,7 @@ inline std::uint32_t mulhu(std::uint32_t a, std::uint32_t b) {
 #define NVR_LOAD_(label, len, size, convert)                                                          \
   l_##label : {                                                                                       \
     const std::uint32_t a = NVR_RS1 + NVR_UIMM;                                                       \
+    NVR_WATCH(a, size, 1);                                                                            \
     const std::uint32_t off = a - m_rd_start;                                                         \
     std::uint32_t v;                                                                                  \
     if (NVR_LIKELY(static_cast<std::uint64_t>(off) + (size) <= m_rd_size && (a & ((size)-1)) == 0)) { \
@@ -165,6 +176,7 @@ inline std::uint32_t mulhu(std::uint32_t a, std::uint32_t b) {
 #define NVR_STORE_(label, len, size)                                                                 \
   l_##label : {                                                                                      \
     const std::uint32_t a = NVR_RS1 + NVR_UIMM;                                                      \
+    NVR_WATCH(a, size, 2);                                                                           \
     const std::uint32_t off = a - m_wr_start;                                                        \
     if (NVR_LIKELY(static_cast<std::uint64_t>(off) + (size) <= m_wr_size && (a & ((size)-1)) == 0 && \
                    m_code_map[a >> granule_shift] == 0)) {                                           \
@@ -217,6 +229,16 @@ inline std::uint32_t mulhu(std::uint32_t a, std::uint32_t b) {
     NVR_NEXT(len);                  \
   }
 #define NVR_SLOW(name, call) NVR_BOTH(NVR_SLOW_, name, call)
+// LR, SC and AMOs: one 4-byte access at rs1 (access: 1 read, 2 write, 3 both).
+#define NVR_ATOMIC_(label, len, call, access) \
+  l_##label : {                               \
+    NVR_WATCH(NVR_RS1, 4, access);            \
+    NVR_SAVE();                               \
+    if (!(call)) NVR_TRAPPED();               \
+    NVR_RESTORE();                            \
+    NVR_NEXT(len);                            \
+  }
+#define NVR_ATOMIC(name, call, access) NVR_BOTH(NVR_ATOMIC_, name, call, access)
 
 #define NVR_EXCEPTION_(label, len, cause, tval) \
   l_##label : {                                 \
@@ -344,9 +366,9 @@ void rv32::execute() {
   NVR_BOTH(NVR_JAL_, jal_l, ip + ip->aux)
   NVR_BOTH(NVR_JALR_, jalr, 0)
 
-  NVR_SLOW(lr, exec_lr(*ip))
-  NVR_SLOW(sc, exec_sc(*ip))
-  NVR_SLOW(amo, exec_amo(*ip))
+  NVR_ATOMIC(lr, exec_lr(*ip), 1)
+  NVR_ATOMIC(sc, exec_sc(*ip), 2)
+  NVR_ATOMIC(amo, exec_amo(*ip), 3)
   NVR_SLOW(csr, exec_csr(*ip))
   NVR_BOTH(NVR_EXCEPTION_, ecall, cause_ecall_m, 0)
   NVR_BOTH(NVR_EXCEPTION_, ebreak, cause_breakpoint, 0)  // mtval = 0, as QEMU 7.2
@@ -359,5 +381,6 @@ leave:
 }
 
 template void rv32::execute<false>();
+template void rv32::execute<true>();
 
 }  // namespace nvr::cpu

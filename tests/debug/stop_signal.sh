@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# stop_signal.sh NVR_VP STATS_CHECK FIRMWARE WORKDIR SIGNAL EXPECTED_CODE [NVR_VP_OPTIONS...]:
+# runs a firmware that never ends, sends SIGNAL after a second, and checks that nvr-vp stops
+# cleanly: the expected exit code, a message, and a statistics file that parses and holds the
+# CPU's counters. Extra options go to nvr-vp (e.g. --gdb 0 --gdb-wait: a signal while waiting).
+set -u
+vp=$1 check=$2 elf=$3 work=$4 signal=$5 expected=$6
+shift 6
+mkdir -p "$work"
+name=$signal${1:+-waiting}
+stats=$work/stop-$name.json
+rm -f "$stats"
+timeout -s KILL 60 "$vp" --stats "$stats" --uart-out "$work/stop-$name.uart" "$@" "$elf" 2> "$work/stop-$name.stderr" &
+pid=$!
+sleep 1
+kill -s "$signal" "$pid"
+wait "$pid"
+code=$?
+cat "$work/stop-$name.stderr"
+[ "$code" -eq "$expected" ] || { echo "stop_signal: exit code $code, expected $expected" >&2; exit 1; }
+grep -Eq "interrupted|stopped by SIG" "$work/stop-$name.stderr" || { echo "stop_signal: no message" >&2; exit 1; }
+"$check" has "$stats" "run.exit_code=$expected" soc.cpu.instructions run.simulated_time_ps
