@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ip/cache/mem_trace.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -145,6 +147,38 @@ time_ps cache::bypass(time_ps now, const request& r) {
     ++(r.is_write ? m_counters.writes : m_counters.reads);
   }
   return lower_access(now, r);
+}
+
+struct cache::trace_signals {
+  explicit trace_signals(const std::string& prefix)
+      : mshrs(prefix + ".mshrs_in_use", "cache", 32),
+        miss(prefix + ".miss", 1, "cache"),
+        prefetch_issued(prefix + ".prefetch_issued", 1, "cache"),
+        prefetch_late(prefix + ".prefetch_late", 1, "cache") {}
+  occupancy_trace mshrs;  // line fills in flight, from MSHR grant to fill-ready time
+  trace::signal miss, prefetch_issued, prefetch_late;
+};
+
+void cache::enable_tracing(const std::string& prefix) { m_trace = std::make_unique<trace_signals>(prefix); }
+
+// Cold and out of line, so that the miss paths it sits on stay small enough to be inlined.
+__attribute__((noinline, cold)) void cache::trace_event(trace_kind kind, time_ps at, time_ps grant,
+                                                        time_ps ready) {
+  trace_signals& s = *m_trace;
+  switch (kind) {
+    case trace_kind::demand_miss:
+      s.miss.pulse(to_sc_time(at));
+      break;
+    case trace_kind::prefetch_issued:
+      s.prefetch_issued.pulse(to_sc_time(grant));
+      break;
+    case trace_kind::prefetch_late:
+      s.prefetch_late.pulse(to_sc_time(at));
+      return;
+    case trace_kind::other_miss:
+      break;
+  }
+  s.mshrs.acquire(grant, ready);  // no change when the miss holds no MSHR (grant == ready)
 }
 
 void cache::tick(time_ps now) {
@@ -383,7 +417,11 @@ inline time_ps cache::hit_line(std::uint64_t idx, time_ps start, time_ps lookup,
     if (flags & flag_prefetched) {
       found.prefetch_hit = true;
       ++m_counters.pf_useful;
-      if (found.in_flight) ++m_counters.pf_late;
+      if (found.in_flight) {
+        ++m_counters.pf_late;
+        if (__builtin_expect(m_trace != nullptr, 0))
+          trace_event(trace_kind::prefetch_late, start, start, start);
+      }
       flags &= static_cast<std::uint8_t>(~flag_prefetched);
     }
   }
@@ -395,8 +433,9 @@ inline time_ps cache::hit_line(std::uint64_t idx, time_ps start, time_ps lookup,
 }
 
 // Inline: folded into access_line, its only caller, which saves a call frame per miss (~10%).
-inline time_ps cache::miss_line(std::uint32_t set, std::uint64_t line_no, std::uint64_t address,
-                                std::uint32_t size, time_ps lookup, const request& r) {
+__attribute__((always_inline)) inline time_ps cache::miss_line(std::uint32_t set, std::uint64_t line_no,
+                                                               std::uint64_t address, std::uint32_t size,
+                                                               time_ps lookup, const request& r) {
   if (!r.is_prefetch) {
     ++m_counters.misses;
     ++(r.is_write ? m_counters.write_misses : m_counters.read_misses);
@@ -405,6 +444,8 @@ inline time_ps cache::miss_line(std::uint32_t set, std::uint64_t line_no, std::u
   }
   if (r.is_write && m_config.write == write_policy::write_back_no_allocate) {
     ++m_counters.forwarded_writes;
+    if (__builtin_expect(m_trace != nullptr, 0))
+      trace_event(r.is_prefetch ? trace_kind::other_miss : trace_kind::demand_miss, lookup, lookup, lookup);
     request down = r;
     down.address = address;
     down.size = size;
@@ -436,6 +477,8 @@ inline time_ps cache::miss_line(std::uint32_t set, std::uint64_t line_no, std::u
   if (dirty_victim) write_back(t, evicted << m_line_shift);
   install(set, w, line_no, ready, r.is_write ? flag_dirty : 0);
   if (m_prefetcher_fills) notify_fill(t, ready, line_no, false, evicted, evicted_unused_prefetch);
+  if (__builtin_expect(m_trace != nullptr, 0))
+    trace_event(r.is_prefetch ? trace_kind::other_miss : trace_kind::demand_miss, lookup, t, ready);
   return r.is_write ? t : ready;
 }
 
@@ -471,6 +514,7 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   if (dirty_victim) write_back(t, evicted << m_line_shift);
   install(set, w, line_no, ready, flag_prefetched);
   ++m_counters.pf_issued;
+  if (__builtin_expect(m_trace != nullptr, 0)) trace_event(trace_kind::prefetch_issued, t, t, ready);
   if (m_prefetcher_fills) notify_fill(t, ready, line_no, true, evicted, evicted_unused_prefetch);
   return prefetch_status::issued;
 }

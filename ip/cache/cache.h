@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,10 @@ class cache final : public timing_target, public prefetch_sink {
   void set_prefetcher(prefetcher* p, const value_source* values = nullptr);
   prefetcher* get_prefetcher() const { return m_prefetcher; }
   void set_lower(timing_target* lower);
+
+  // Creates the VCD signals of group "cache" under `prefix` (e.g. soc.npu.memory.nsb): MSHRs in
+  // use, demand miss, prefetch issued and late prefetch strobes. Without it there are none.
+  void enable_tracing(const std::string& prefix);
 
   // Forgets every line and reservation (counters stay).
   void reset();
@@ -163,6 +168,12 @@ class cache final : public timing_target, public prefetch_sink {
     return m_lower_cache ? m_lower_cache->access(t, r) : m_lower->access(t, r);
   }
 
+  struct trace_signals;
+  // Called on miss, fill and prefetch paths only, behind one m_trace branch: a miss detected at
+  // `at` whose fill holds an MSHR from `grant` to `ready`.
+  enum class trace_kind : std::uint8_t { demand_miss, other_miss, prefetch_issued, prefetch_late };
+  void trace_event(trace_kind kind, time_ps at, time_ps grant, time_ps ready);
+
   cache_config m_config;
   timing_target* m_lower;
   cache* m_lower_cache = nullptr;
@@ -190,6 +201,7 @@ class cache final : public timing_target, public prefetch_sink {
 
   cache_counters m_counters;
   stat_group m_stats;
+  std::unique_ptr<trace_signals> m_trace;  // nullptr: not traced
 };
 
 }  // namespace nvr::mem

@@ -51,4 +51,10 @@ hierarchy::hierarchy(const std::string& name, const hierarchy_config& config,
   if (m_prefetcher) prefetch_cache().set_prefetcher(m_prefetcher.get(), values);
 }
 
+void hierarchy::enable_tracing(const std::string& prefix) {
+  m_nsb.enable_tracing(prefix + ".nsb");
+  m_l2.enable_tracing(prefix + ".l2");
+  m_dram.enable_tracing(prefix + ".dram");
+}
+
 }  // namespace nvr::mem

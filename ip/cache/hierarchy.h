@@ -37,6 +37,10 @@ class hierarchy final : public timing_target {
     return m_nsb.prefetch(now, address, depth, instruction_id);
   }
 
+  // VCD signals of every level under prefix.nsb, prefix.l2 (group cache) and prefix.dram (group
+  // dram); the NPU calls it with its hierarchy's name. Standalone users leave it off.
+  void enable_tracing(const std::string& prefix);
+
   cache& nsb() { return m_nsb; }
   cache& l2() { return m_l2; }
   dram& memory() { return m_dram; }

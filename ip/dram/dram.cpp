@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ip/cache/mem_trace.h"
+
 namespace nvr::mem {
 
 dram::dram(std::string name, const dram_config& config) : m_config(config), m_stats(std::move(name)) {
@@ -77,6 +79,32 @@ time_ps dram::access(time_ps now, const request& r) {
   return done;
 }
 
+struct dram::trace_signals {
+  struct channel {
+    channel(const std::string& prefix)
+        : in_flight(prefix + ".in_flight", "dram", 16), row_miss(prefix + ".row_miss", 1, "dram") {}
+    occupancy_trace in_flight;  // bursts from arrival to completion
+    trace::signal row_miss;     // a burst needs an activate (row miss or conflict)
+  };
+  std::vector<std::unique_ptr<channel>> channels;
+};
+
+dram::~dram() = default;
+
+void dram::enable_tracing(const std::string& prefix) {
+  m_trace = std::make_unique<trace_signals>();
+  for (std::uint32_t c = 0; c < m_config.channels; ++c)
+    m_trace->channels.push_back(std::make_unique<trace_signals::channel>(prefix + ".ch" + std::to_string(c)));
+}
+
+// Cold and out of line, so that burst() stays small enough to be inlined.
+__attribute__((noinline, cold)) void dram::trace_burst(std::uint32_t channel, time_ps arrival, time_ps start,
+                                                       bool activates, time_ps done) {
+  trace_signals::channel& c = *m_trace->channels[channel];
+  if (activates) c.row_miss.pulse(to_sc_time(start));
+  c.in_flight.acquire(arrival, done);
+}
+
 time_ps dram::burst(time_ps now, std::uint64_t address, bool is_write) {
   (void)is_write;  // reads and writes share the timing (tCWL taken equal to tCL)
   const dram_location l = decode(address);
@@ -111,7 +139,9 @@ time_ps dram::burst(time_ps now, std::uint64_t address, bool is_write) {
   const time_ps data = std::max(column + m_cl, bus);
   bus = data + m_burst;
   m_counters.bus_busy_ps += m_burst;
-  return data + m_burst + m_config.frontend_latency;
+  const time_ps done = data + m_burst + m_config.frontend_latency;
+  if (__builtin_expect(m_trace != nullptr, 0)) trace_burst(l.channel, now, t, column != t, done);
+  return done;
 }
 
 void dram::publish() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ struct dram_counters {
 class dram final : public timing_target {
  public:
   dram(std::string name, const dram_config& config);  // std::invalid_argument on bad geometry
+  ~dram() override;
+
+  // Creates the VCD signals of group "dram" under `prefix` (e.g. soc.npu.memory.dram): per
+  // channel, bursts in flight and a row miss/conflict strobe. Without it there are none.
+  void enable_tracing(const std::string& prefix);
 
   using timing_target::access;
   time_ps access(time_ps now, const request& r) override;
@@ -81,6 +87,10 @@ class dram final : public timing_target {
   std::vector<time_ps> m_bus_free;  // per channel
   dram_counters m_counters;
   stat_group m_stats;
+  struct trace_signals;
+  // A burst on `channel` from `arrival` to `done`, started at `start`, with an activate or not.
+  void trace_burst(std::uint32_t channel, time_ps arrival, time_ps start, bool activates, time_ps done);
+  std::unique_ptr<trace_signals> m_trace;  // nullptr: not traced
 };
 
 }  // namespace nvr::mem

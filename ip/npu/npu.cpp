@@ -145,6 +145,8 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
     m_busy_signals[u] = std::make_unique<trace::signal>(*this, unit_name + "_busy", 1, "npu");
     m_queue_traces[u] = std::make_unique<level_trace>(*this, unit_name + "_queue", 4);
   }
+  // After the NPU's own signals, so the VCD groups list reads npu, cache, dram.
+  m_memory->enable_tracing(std::string(this->name()) + ".memory");
   for (core::reg_base* r : registers()) r->set_min_access_size(4);
 
   ctrl.on_write([this](std::uint32_t v, const core::access_context& c) {
