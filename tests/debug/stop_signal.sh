@@ -9,10 +9,17 @@ shift 6
 mkdir -p "$work"
 name=$signal${1:+-waiting}
 stats=$work/stop-$name.json
-rm -f "$stats"
+rm -f "$stats" "$work/stop-$name.uart" "$work/stop-$name.stderr"
 timeout -s KILL 60 "$vp" --stats "$stats" --uart-out "$work/stop-$name.uart" "$@" "$elf" 2> "$work/stop-$name.stderr" &
 pid=$!
-sleep 1
+# Signal only once nvr-vp runs (its handlers are installed before the firmware starts): the
+# firmware printed, or the stub listens. A fixed sleep raced with slow starts (sanitizers, load).
+for _ in $(seq 300); do
+  grep -q spinning "$work/stop-$name.uart" 2>/dev/null && break
+  grep -q "gdb: listening" "$work/stop-$name.stderr" 2>/dev/null && break
+  sleep 0.1
+done
+sleep 0.2
 kill -s "$signal" "$pid"
 wait "$pid"
 code=$?
