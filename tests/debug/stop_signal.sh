@@ -10,7 +10,9 @@ mkdir -p "$work"
 name=$signal${1:+-waiting}
 stats=$work/stop-$name.json
 rm -f "$stats" "$work/stop-$name.uart" "$work/stop-$name.stderr"
-timeout -s KILL 60 "$vp" --stats "$stats" --uart-out "$work/stop-$name.uart" "$@" "$elf" 2> "$work/stop-$name.stderr" &
+# --foreground: timeout passes the signal to nvr-vp once; without it, timeout also signals its
+# whole process group, and nvr-vp, seeing a second signal, would end at once (by design).
+timeout --foreground -s KILL 60 "$vp" --stats "$stats" --uart-out "$work/stop-$name.uart" "$@" "$elf" 2> "$work/stop-$name.stderr" &
 pid=$!
 # Signal only once nvr-vp runs (its handlers are installed before the firmware starts): the
 # firmware printed, or the stub listens. A fixed sleep raced with slow starts (sanitizers, load).
