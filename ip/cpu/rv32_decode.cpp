@@ -1,4 +1,5 @@
 // The RV32IMAC + Zicsr + Zifencei decoder: raw instruction bits to a predecoded insn.
+#include "ip/cpu/rv32_fields.h"
 #include "ip/cpu/rv32_isa.h"
 #include "ip/cpu/timing.h"
 
@@ -8,14 +9,8 @@ namespace {
 
 using timing::op_class;
 
-constexpr std::uint32_t bits(std::uint32_t value, unsigned high, unsigned low) {
-  return (value >> low) & ((1u << (high - low + 1)) - 1);
-}
-
-constexpr std::int32_t sign_extend(std::uint32_t value, unsigned width) {
-  const std::uint32_t sign = 1u << (width - 1);
-  return static_cast<std::int32_t>((value ^ sign) - sign);
-}
+using fields::bits;
+using fields::sign_extend;
 
 constexpr std::uint8_t dest(std::uint32_t rd) {
   return rd == 0 ? sink_register : static_cast<std::uint8_t>(rd);
@@ -72,15 +67,11 @@ insn decode32(std::uint32_t raw, std::uint32_t pc) {
   const std::uint32_t rs2 = bits(raw, 24, 20);
   const std::uint32_t funct3 = bits(raw, 14, 12);
   const std::uint32_t funct7 = bits(raw, 31, 25);
-  const std::int32_t imm_i = static_cast<std::int32_t>(raw) >> 20;
-  const std::int32_t imm_s = static_cast<std::int32_t>((raw & 0xfe000000u) | (bits(raw, 11, 7) << 20)) >> 20;
-  const std::int32_t imm_b = sign_extend((bits(raw, 31, 31) << 12) | (bits(raw, 7, 7) << 11) |
-                                             (bits(raw, 30, 25) << 5) | (bits(raw, 11, 8) << 1),
-                                         13);
-  const std::int32_t imm_j = sign_extend((bits(raw, 31, 31) << 20) | (bits(raw, 19, 12) << 12) |
-                                             (bits(raw, 20, 20) << 11) | (bits(raw, 30, 21) << 1),
-                                         21);
-  const std::uint32_t imm_u = raw & 0xfffff000u;
+  const std::int32_t imm_i = fields::imm_i(raw);
+  const std::int32_t imm_s = fields::imm_s(raw);
+  const std::int32_t imm_b = fields::imm_b(raw);
+  const std::int32_t imm_j = fields::imm_j(raw);
+  const std::uint32_t imm_u = fields::imm_u(raw);
 
   switch (bits(raw, 6, 0)) {
     case 0x37:  // lui

@@ -2,18 +2,14 @@
 
 #include <cstdio>
 
+#include "ip/cpu/rv32_fields.h"
+
 namespace nvr::cpu {
 
 namespace {
 
-constexpr std::uint32_t bits(std::uint32_t value, unsigned high, unsigned low) {
-  return (value >> low) & ((1u << (high - low + 1)) - 1);
-}
-
-constexpr std::int32_t sign_extend(std::uint32_t value, unsigned width) {
-  const std::uint32_t sign = 1u << (width - 1);
-  return static_cast<std::int32_t>((value ^ sign) - sign);
-}
+using fields::bits;
+using fields::sign_extend;
 
 const char* const abi_names[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
                                    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
@@ -214,14 +210,10 @@ bool disassemble32(std::uint32_t raw, std::uint32_t pc, disassembly& out) {
   builder b(out);
   const unsigned rd = bits(raw, 11, 7), rs1 = bits(raw, 19, 15), rs2 = bits(raw, 24, 20);
   const unsigned funct3 = bits(raw, 14, 12), funct7 = bits(raw, 31, 25);
-  const std::int32_t imm_i = static_cast<std::int32_t>(raw) >> 20;
-  const std::int32_t imm_s = static_cast<std::int32_t>((raw & 0xfe000000u) | (bits(raw, 11, 7) << 20)) >> 20;
-  const std::int32_t imm_b = sign_extend((bits(raw, 31, 31) << 12) | (bits(raw, 7, 7) << 11) |
-                                             (bits(raw, 30, 25) << 5) | (bits(raw, 11, 8) << 1),
-                                         13);
-  const std::int32_t imm_j = sign_extend((bits(raw, 31, 31) << 20) | (bits(raw, 19, 12) << 12) |
-                                             (bits(raw, 20, 20) << 11) | (bits(raw, 30, 21) << 1),
-                                         21);
+  const std::int32_t imm_i = fields::imm_i(raw);
+  const std::int32_t imm_s = fields::imm_s(raw);
+  const std::int32_t imm_b = fields::imm_b(raw);
+  const std::int32_t imm_j = fields::imm_j(raw);
   switch (bits(raw, 6, 0)) {
     case 0x37:
       b.writes(rd);
