@@ -3,6 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "workloads/ref/ops.h"
+
 namespace npu_ref {
 
 machine::machine(std::uint64_t dram_base, std::uint64_t dram_size)
@@ -300,45 +302,9 @@ void machine::exec_vector(const words& w) {
           bv[n] = row_scalar ? read_local(b + static_cast<std::uint32_t>(i / lanes), 0, i % lanes)
                              : read_local(b, i, n);
       }
-      for (std::uint32_t n = 0; n < lanes; ++n) {
-        const std::int64_t x = av[n];
-        std::int64_t y = 0;
-        switch (f) {
-          case fn::add:
-            y = x + bv[n];
-            break;
-          case fn::max:
-            y = std::max(x, bv[n]);
-            break;
-          case fn::mul:
-            y = round_shift(x * bv[n], static_cast<unsigned>(imm0));
-            break;
-          case fn::requant: {
-            const std::int64_t m = row_scalar ? bv[n] : imm0;
-            const std::int64_t lo = relu ? imm2 : (to_acc ? INT32_MIN : -128);
-            y = clamp(round_shift(x * m, static_cast<unsigned>(imm1)) + imm2, lo, to_acc ? INT32_MAX : 127);
-            break;
-          }
-          case fn::clip:
-            y = clamp(x, imm0, imm1);
-            break;
-          case fn::shift:
-            y = round_shift(x, static_cast<unsigned>(imm0));
-            break;
-          case fn::exp:
-            y = iexp(x, static_cast<unsigned>(imm0));
-            break;
-          case fn::copy:
-            y = relu ? std::max<std::int64_t>(x, 0) : x;
-            break;
-          case fn::silu:
-            y = isilu(x, static_cast<unsigned>(imm0));
-            break;
-          default:
-            break;
-        }
-        write_vector(dst, i, n, y);
-      }
+      for (std::uint32_t n = 0; n < lanes; ++n)
+        write_vector(dst, i, n,
+                     elementwise_lane(f, av[n], bv[n], relu, row_scalar, !to_acc, imm0, imm1, imm2));
     }
     return;
   }

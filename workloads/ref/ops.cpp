@@ -132,47 +132,41 @@ void scatter_add(matrix_i32& table, const std::vector<std::int32_t>& index, cons
     }
 }
 
+std::int64_t elementwise_lane(std::uint8_t f, std::int64_t x, std::int64_t b, bool relu, bool row_scalar,
+                              bool to_spad, std::int32_t imm0, std::int32_t imm1, std::int32_t imm2) {
+  switch (f) {
+    case fn::add:
+      return x + b;
+    case fn::max:
+      return std::max(x, b);
+    case fn::mul:
+      return round_shift(x * b, static_cast<unsigned>(imm0));
+    case fn::requant:
+      return clamp(round_shift(x * (row_scalar ? b : imm0), static_cast<unsigned>(imm1)) + imm2,
+                   relu ? imm2 : (to_spad ? -128 : INT32_MIN), to_spad ? 127 : INT32_MAX);
+    case fn::clip:
+      return clamp(x, imm0, imm1);
+    case fn::shift:
+      return round_shift(x, static_cast<unsigned>(imm0));
+    case fn::exp:
+      return iexp(x, static_cast<unsigned>(imm0));
+    case fn::copy:
+      return relu ? std::max<std::int64_t>(x, 0) : x;
+    case fn::silu:
+      return isilu(x, static_cast<unsigned>(imm0));
+    default:
+      throw std::invalid_argument("vector_elementwise: not an element-wise funct");
+  }
+}
+
 matrix_i32 vector_elementwise(std::uint8_t f, const matrix_i32& a, const matrix_i32& b, bool to_spad,
                               std::uint8_t flags, std::int32_t imm0, std::int32_t imm1, std::int32_t imm2) {
   const bool relu = flags & flag::relu, rs = flags & flag::row_scalar;
   matrix_i32 out(a.rows, a.cols);
   for (std::size_t r = 0; r < a.rows; ++r)
     for (std::size_t c = 0; c < a.cols; ++c) {
-      const std::int64_t x = a(r, c);
       const std::int64_t y_b = b.data.empty() ? 0 : (rs ? b(r, 0) : b(r, c));
-      std::int64_t y = 0;
-      switch (f) {
-        case fn::add:
-          y = x + y_b;
-          break;
-        case fn::max:
-          y = std::max(x, y_b);
-          break;
-        case fn::mul:
-          y = round_shift(x * y_b, static_cast<unsigned>(imm0));
-          break;
-        case fn::requant:
-          y = clamp(round_shift(x * (rs ? y_b : imm0), static_cast<unsigned>(imm1)) + imm2,
-                    relu ? imm2 : (to_spad ? -128 : INT32_MIN), to_spad ? 127 : INT32_MAX);
-          break;
-        case fn::clip:
-          y = clamp(x, imm0, imm1);
-          break;
-        case fn::shift:
-          y = round_shift(x, static_cast<unsigned>(imm0));
-          break;
-        case fn::exp:
-          y = iexp(x, static_cast<unsigned>(imm0));
-          break;
-        case fn::copy:
-          y = relu ? std::max<std::int64_t>(x, 0) : x;
-          break;
-        case fn::silu:
-          y = isilu(x, static_cast<unsigned>(imm0));
-          break;
-        default:
-          throw std::invalid_argument("vector_elementwise: not an element-wise funct");
-      }
+      const std::int64_t y = elementwise_lane(f, a(r, c), y_b, relu, rs, to_spad, imm0, imm1, imm2);
       out(r, c) = to_spad ? sat8(y) : sat32(y);
     }
   return out;

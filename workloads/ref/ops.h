@@ -58,6 +58,12 @@ template <typename T>
 void scatter(matrix<T>& table, const std::vector<std::int32_t>& index, const matrix<T>& src);
 void scatter_add(matrix_i32& table, const std::vector<std::int32_t>& index, const matrix_i32& src);
 
+// One lane of an element-wise vector funct (ISA.md, vector): x from operand a, b from operand b
+// (the row's scalar with row_scalar), the result before saturation to the destination. Throws
+// std::invalid_argument for a funct that is not element-wise.
+std::int64_t elementwise_lane(std::uint8_t funct, std::int64_t x, std::int64_t b, bool relu, bool row_scalar,
+                              bool to_spad, std::int32_t imm0, std::int32_t imm1, std::int32_t imm2);
+
 // Element-wise vector functs on a matrix (16 columns or any), b as a matrix of the same shape or,
 // with row_scalar, one value per row (b.cols == 1). Result as the machine computes it for a
 // destination in the scratchpad (to_spad: saturated to int8) or the accumulator.
