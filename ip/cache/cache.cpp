@@ -100,6 +100,7 @@ cache::cache(std::string name, const cache_config& config, timing_target* lower)
   m_port_free.assign(config.ports, 0);
   m_mshrs = config.mshrs;
   m_mshr_release.assign(m_mshrs);
+  m_pf_release.assign(config.prefetch_mshrs);
   publish();
 }
 
@@ -126,6 +127,7 @@ void cache::reset() {
   std::fill(m_plru.begin(), m_plru.end(), 0);
   std::fill(m_port_free.begin(), m_port_free.end(), 0);
   m_mshr_release.assign(m_mshrs);
+  m_pf_release.assign(m_config.prefetch_mshrs);
   m_clock = 0;
   m_next_tick = 0;
   m_valid_lines = 0;
@@ -492,9 +494,8 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
     ++m_counters.pf_redundant;
     return prefetch_status::redundant;
   }
-  bool granted = true;
-  const time_ps t = acquire_mshr(now + m_hit_ps, false, granted);
-  if (!granted) {
+  const time_ps t = now + m_hit_ps;
+  if (prefetch_limited() && prefetch_pool().earliest() > t) {
     ++m_counters.pf_dropped;
     return prefetch_status::dropped;
   }
@@ -510,7 +511,7 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   down.instruction_id = instruction_id;
   ++m_counters.fills;
   const time_ps ready = lower_access(t, down);
-  occupy_mshr(ready);
+  if (prefetch_limited()) prefetch_pool().replace_earliest(ready);
   if (dirty_victim) write_back(t, evicted << m_line_shift);
   install(set, w, line_no, ready, flag_prefetched);
   ++m_counters.pf_issued;
@@ -531,6 +532,12 @@ bool cache::is_dirty(std::uint64_t address) const {
   const std::uint32_t set = static_cast<std::uint32_t>(line_no & m_set_mask);
   const int w = find(set, line_no);
   return w >= 0 && (m_flags[std::uint64_t{set} * m_ways + static_cast<std::uint32_t>(w)] & flag_dirty);
+}
+
+time_ps cache::prefetch_free(time_ps now) const {
+  if (m_config.size == 0) return m_lower_cache ? m_lower_cache->prefetch_free(now) : now;
+  const time_ps t = now + m_hit_ps;
+  return prefetch_limited() ? std::max(t, prefetch_pool().earliest()) - m_hit_ps : now;
 }
 
 time_ps cache::ready_time(std::uint64_t address) const {
@@ -561,6 +568,7 @@ void cache::publish() {
                               {"replacement", to_string(m_config.replacement)},
                               {"write_policy", to_string(m_config.write)},
                               {"mshrs", m_config.mshrs},
+                              {"prefetch_mshrs", m_config.prefetch_mshrs},
                               {"hit_latency_cycles", m_config.hit_latency},
                               {"ports", m_config.ports},
                               {"port_occupancy_cycles", m_config.port_occupancy},

@@ -31,7 +31,10 @@ struct cache_config {
   replacement_policy replacement = replacement_policy::plru;
   std::uint64_t seed = 1;  // random replacement
   write_policy write = write_policy::write_back_allocate;
-  std::uint32_t mshrs = 16;          // outstanding line fills; 0 = unlimited
+  std::uint32_t mshrs = 16;  // outstanding line fills; 0 = unlimited
+  // MSHRs only prefetches use (0: prefetches share the demand MSHRs). A separate pool means a
+  // prefetch never holds an MSHR a demand miss waits for.
+  std::uint32_t prefetch_mshrs = 0;
   std::uint32_t hit_latency = 2;     // cycles from port grant to data
   std::uint32_t ports = 1;           // accesses accepted in parallel
   std::uint32_t port_occupancy = 1;  // cycles a port is busy per line access (bandwidth)
@@ -72,6 +75,14 @@ class cache final : public timing_target, public prefetch_sink {
   prefetch_status prefetch(time_ps now, std::uint64_t address, unsigned depth,
                            std::uint64_t instruction_id) override;
   std::uint32_t line_size() const override { return m_config.line; }
+  // A bypassed cache answers for the level below (where its prefetches go).
+  time_ps line_ready(std::uint64_t address) const override {
+    return bypassed() && m_lower_cache ? m_lower_cache->line_ready(address) : ready_time(address);
+  }
+  time_ps prefetch_free(time_ps now) const override;
+  std::uint64_t capacity_lines() const override {
+    return bypassed() && m_lower_cache ? m_lower_cache->capacity_lines() : m_lines;
+  }
 
   // The prefetcher trained by this cache's demand accesses (not owned; nullptr: none).
   void set_prefetcher(prefetcher* p, const value_source* values = nullptr);
@@ -149,6 +160,12 @@ class cache final : public timing_target, public prefetch_sink {
   void occupy_mshr(time_ps ready) {
     if (m_mshrs != 0) m_mshr_release.replace_earliest(ready);
   }
+  // The pool a prefetch into this cache uses: its own when prefetch_mshrs > 0.
+  release_queue& prefetch_pool() { return m_config.prefetch_mshrs != 0 ? m_pf_release : m_mshr_release; }
+  const release_queue& prefetch_pool() const {
+    return m_config.prefetch_mshrs != 0 ? m_pf_release : m_mshr_release;
+  }
+  bool prefetch_limited() const { return m_config.prefetch_mshrs != 0 || m_mshrs != 0; }
   int find(std::uint32_t set, std::uint64_t line_no) const;
   std::uint32_t victim(std::uint32_t set);
   void touch(std::uint32_t set, std::uint32_t way);
@@ -196,6 +213,7 @@ class cache final : public timing_target, public prefetch_sink {
   std::uint64_t m_rng;        // random replacement (xorshift64)
   std::vector<time_ps> m_port_free;
   release_queue m_mshr_release;
+  release_queue m_pf_release;  // prefetch_mshrs > 0
   std::uint32_t m_mshrs = 0;
   time_ps m_next_tick = 0;
 

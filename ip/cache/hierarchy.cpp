@@ -13,6 +13,9 @@ cache_config hierarchy_config::default_nsb() {
   c.ways = 16;
   c.replacement = replacement_policy::plru;
   c.mshrs = 16;
+  // Prefetches have their own 16, so that a prefetch never holds an MSHR one of the NPU's 16 DMA
+  // requests in flight needs (with one shared pool they would take turns).
+  c.prefetch_mshrs = 16;
   c.hit_latency = 2;
   c.ports = 1;
   c.clock_period = 1000;
@@ -26,6 +29,7 @@ cache_config hierarchy_config::default_l2() {
   c.ways = 8;
   c.replacement = replacement_policy::plru;
   c.mshrs = 32;
+  c.prefetch_mshrs = 16;
   c.hit_latency = 12;
   c.ports = 1;
   c.clock_period = 1000;
@@ -55,6 +59,7 @@ void hierarchy::enable_tracing(const std::string& prefix) {
   m_nsb.enable_tracing(prefix + ".nsb");
   m_l2.enable_tracing(prefix + ".l2");
   m_dram.enable_tracing(prefix + ".dram");
+  if (m_prefetcher) m_prefetcher->enable_tracing(prefix + "." + m_prefetcher->name());
 }
 
 }  // namespace nvr::mem

@@ -20,8 +20,10 @@ struct hierarchy_config {
   nvr::mem::prefetcher_params prefetcher_params;
   std::string prefetch_level = "nsb";  // the cache whose accesses train it: nsb or l2
 
-  static cache_config default_nsb();  // 16 KiB, 64 B lines, 16-way PLRU, 16 MSHRs, 2 cycles
-  static cache_config default_l2();   // 256 KiB, 64 B lines, 8-way PLRU, 32 MSHRs, 12 cycles
+  // 16 KiB, 64 B lines, 16-way PLRU, 16 MSHRs + 16 prefetch MSHRs, 2 cycles.
+  static cache_config default_nsb();
+  // 256 KiB, 64 B lines, 8-way PLRU, 32 MSHRs + 16 prefetch MSHRs, 12 cycles.
+  static cache_config default_l2();
 };
 
 class hierarchy final : public timing_target {

@@ -53,9 +53,11 @@ void add_cache_options(po::options_description& d, const std::string& p, const c
       (p + "-write-policy").c_str(), po::value<std::string>()->default_value(to_string(c.write)),
       (what + " write policy: wb-wa (write-allocate) or wb-nwa (no-write-allocate)").c_str())(
       (p + "-mshrs").c_str(), po::value<std::uint32_t>()->default_value(c.mshrs),
-      (what + " MSHRs (0: unlimited)").c_str())((p + "-hit-latency").c_str(),
-                                                po::value<std::uint32_t>()->default_value(c.hit_latency),
-                                                (what + " hit latency, cycles").c_str())(
+      (what + " MSHRs (0: unlimited)").c_str())(
+      (p + "-prefetch-mshrs").c_str(), po::value<std::uint32_t>()->default_value(c.prefetch_mshrs),
+      (what + " MSHRs only prefetches use (0: prefetches share the demand MSHRs)").c_str())(
+      (p + "-hit-latency").c_str(), po::value<std::uint32_t>()->default_value(c.hit_latency),
+      (what + " hit latency, cycles").c_str())(
       (p + "-ports").c_str(), po::value<std::uint32_t>()->default_value(c.ports), (what + " ports").c_str())(
       (p + "-port-occupancy").c_str(), po::value<std::uint32_t>()->default_value(c.port_occupancy),
       (what + " cycles a port is busy per line access").c_str())(
@@ -79,6 +81,7 @@ cache_config read_cache(const po::variables_map& vm, const std::string& p, cache
     throw std::invalid_argument("--" + p + "-write-policy: " + e.what());
   }
   c.mshrs = vm[p + "-mshrs"].as<std::uint32_t>();
+  c.prefetch_mshrs = vm[p + "-prefetch-mshrs"].as<std::uint32_t>();
   c.hit_latency = vm[p + "-hit-latency"].as<std::uint32_t>();
   c.ports = vm[p + "-ports"].as<std::uint32_t>();
   c.port_occupancy = vm[p + "-port-occupancy"].as<std::uint32_t>();

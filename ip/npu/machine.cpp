@@ -170,6 +170,60 @@ void add_lines(work& w, std::uint64_t address, std::uint64_t size, bool write, s
   }
 }
 
+// The line ops of an index (or value) array, emitted as the sparse unit reaches them: the unit
+// keeps index_lookahead elements of index data queued ahead of its use (ISA.md, Timing) rather
+// than loading the whole array before the first dependent load.
+constexpr std::uint64_t index_lookahead = 64;
+
+class lazy_lines {
+ public:
+  lazy_lines(work& w, std::uint64_t base, std::uint64_t count, unsigned element, std::uint64_t stream,
+             const std::int32_t* values)
+      : m_w(w),
+        m_base(base),
+        m_end(base + count * element),
+        m_count(count),
+        m_element(element),
+        m_stream(stream),
+        m_values(values),
+        m_next(base & ~std::uint64_t{line_bytes - 1}),
+        m_op(count, -1) {}
+
+  // Emits the lines holding elements [0, min(n, count)) not emitted yet.
+  void emit_through(std::uint64_t n) {
+    const std::uint64_t target = m_base + std::min(n, m_count) * m_element;
+    while (m_next < target) {
+      dma_op op;
+      op.line = m_next;
+      op.stream = m_stream;
+      op.value_offset = static_cast<std::uint32_t>(m_w.values.size());
+      for (std::uint64_t e = std::max(m_next, m_base); e < std::min(m_next + line_bytes, m_end);
+           e += m_element) {
+        const std::uint64_t i = (e - m_base) / m_element;
+        if (m_values) m_w.values.push_back(m_values[i]);
+        m_op[i] = static_cast<std::int32_t>(m_w.dma.size());
+      }
+      op.value_count = static_cast<std::uint32_t>(m_w.values.size()) - op.value_offset;
+      m_w.dma.push_back(op);
+      m_next += line_bytes;
+    }
+  }
+  // The op of element i, emitting up to index_lookahead elements past it.
+  std::int32_t op_for(std::uint64_t i) {
+    emit_through(i + 1 + index_lookahead);
+    return m_op[i];
+  }
+
+ private:
+  work& m_w;
+  std::uint64_t m_base, m_end, m_count;
+  unsigned m_element;
+  std::uint64_t m_stream;
+  const std::int32_t* m_values;
+  std::uint64_t m_next;
+  std::vector<std::int32_t> m_op;
+};
+
 // --- Static checks (ISA.md "Errors"): fields word by word, then local operands in word order.
 // FAULT_INFO of illegal_field is the number of the word holding the first offending field.
 
@@ -674,28 +728,11 @@ fault machine::exec_gather_scatter(const instruction& in, memory_port& dram, wor
     if (!in_dram(a, bytes)) return {error::dram_range, static_cast<std::uint32_t>(a)};
   }
 
-  // Timing: the index lines (with their values, for indirect prefetchers), then per row the
-  // table lines that depend on the index line holding the row's index.
+  // Timing: per row the table lines, each depending on the index line holding its index; index
+  // lines (with their values, for indirect prefetchers) go out index_lookahead entries ahead.
   const std::uint64_t index_stream = gather ? stream_gather_index : stream_scatter_index;
   const std::uint64_t table_stream = gather ? stream_gather_table : stream_scatter_table;
-  std::vector<std::int32_t> index_op(count);
-  {
-    const std::uint64_t first = index & ~std::uint64_t{line_bytes - 1};
-    const std::uint64_t end = std::uint64_t{index} + std::uint64_t{count} * 4;
-    for (std::uint64_t line = first; line < end; line += line_bytes) {
-      dma_op op;
-      op.line = line;
-      op.stream = index_stream;
-      op.value_offset = static_cast<std::uint32_t>(w.values.size());
-      for (std::uint64_t e = std::max<std::uint64_t>(line, index); e < std::min(line + line_bytes, end);
-           e += 4) {
-        w.values.push_back(idx[(e - index) / 4]);
-        index_op[(e - index) / 4] = static_cast<std::int32_t>(w.dma.size());
-      }
-      op.value_count = static_cast<std::uint32_t>(w.values.size()) - op.value_offset;
-      w.dma.push_back(op);
-    }
-  }
+  lazy_lines index_lines(w, index, count, 4, index_stream, idx.data());
 
   m_scratch.resize(bytes);
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -712,7 +749,7 @@ fault machine::exec_gather_scatter(const instruction& in, memory_port& dram, wor
           m_acc[k] = l.accumulate ? wrap32(std::int64_t{m_acc[k]} + v) : v;
         }
       }
-      add_lines(w, a, bytes, false, table_stream, 0, index_op[i]);
+      add_lines(w, a, bytes, false, table_stream, 0, index_lines.op_for(i));
       w.dma.back().compute = 1;
     } else {
       if (flag && !dram.read(a, m_scratch.data(), bytes))
@@ -727,9 +764,10 @@ fault machine::exec_gather_scatter(const instruction& in, memory_port& dram, wor
           store_le32(&m_scratch[4 * n], m_acc[k]);
       }
       if (!dram.write(a, m_scratch.data(), bytes)) return {error::bus_error, static_cast<std::uint32_t>(a)};
-      if (flag) add_lines(w, a, bytes, false, table_stream, 0, index_op[i]);
+      const std::int32_t index_op = index_lines.op_for(i);
+      if (flag) add_lines(w, a, bytes, false, table_stream, 0, index_op);
       add_lines(w, a, bytes, true, table_stream, i + 1,
-                flag ? static_cast<std::int32_t>(w.dma.size()) - 1 : index_op[i]);
+                flag ? static_cast<std::int32_t>(w.dma.size()) - 1 : index_op);
     }
   }
   if (gather) {
@@ -792,32 +830,12 @@ fault machine::exec_spmm(const instruction& in, memory_port& dram, work& w) {
       return {error::index_bounds, static_cast<std::uint32_t>(col[j])};
   }
 
-  // Timing streams: row_ptr lines, then col_idx and values lines as the rows need them, then one
-  // B row per nonzero (depending on its col_idx line), one MAC cycle each.
-  auto stream_lines = [&](std::uint64_t base, std::uint64_t bytes, std::uint64_t stream,
-                          const std::vector<std::int32_t>* values, unsigned element) {
-    std::vector<std::int32_t> op_of(bytes / element);
-    const std::uint64_t end = base + bytes;
-    for (std::uint64_t line = base & ~std::uint64_t{line_bytes - 1}; line < end; line += line_bytes) {
-      dma_op op;
-      op.line = line;
-      op.stream = stream;
-      op.value_offset = static_cast<std::uint32_t>(w.values.size());
-      for (std::uint64_t e = std::max(line, base); e < std::min(line + line_bytes, end); e += element) {
-        if (values) w.values.push_back((*values)[(e - base) / element]);
-        op_of[(e - base) / element] = static_cast<std::int32_t>(w.dma.size());
-      }
-      op.value_count = static_cast<std::uint32_t>(w.values.size()) - op.value_offset;
-      w.dma.push_back(op);
-    }
-    return op_of;
-  };
-  stream_lines(rp, rp_bytes, stream_spmm_row_ptr, &ptr, 4);
-  std::vector<std::int32_t> col_op, val_op;
-  if (nnz > 0) {
-    col_op = stream_lines(ci, nnz * 4, stream_spmm_col_idx, &col, 4);
-    val_op = stream_lines(va, nnz, stream_spmm_values, nullptr, 1);
-  }
+  // Timing: the row_ptr lines, then one B row per nonzero (depending on its col_idx and values
+  // lines, which go out index_lookahead entries ahead), one MAC cycle each.
+  lazy_lines(w, rp, std::uint64_t{count} + 1, 4, stream_spmm_row_ptr, ptr.data())
+      .emit_through(std::uint64_t{count} + 1);
+  lazy_lines col_lines(w, ci, static_cast<std::uint64_t>(nnz), 4, stream_spmm_col_idx, col.data());
+  lazy_lines val_lines(w, va, static_cast<std::uint64_t>(nnz), 1, stream_spmm_values, nullptr);
 
   m_scratch.resize(cols);
   for (std::uint32_t r = 0; r < count; ++r) {
@@ -827,7 +845,8 @@ fault machine::exec_spmm(const instruction& in, memory_port& dram, work& w) {
       if (!dram.read(a, m_scratch.data(), cols)) return {error::bus_error, static_cast<std::uint32_t>(a)};
       const std::int64_t v = static_cast<std::int8_t>(val_raw[j]);
       for (unsigned n = 0; n < cols; ++n) sum[n] += v * static_cast<std::int8_t>(m_scratch[n]);
-      add_lines(w, a, cols, false, stream_spmm_b, 0, std::max(col_op[j], val_op[j]));
+      const std::uint64_t k = static_cast<std::uint64_t>(j);
+      add_lines(w, a, cols, false, stream_spmm_b, 0, std::max(col_lines.op_for(k), val_lines.op_for(k)));
       w.dma.back().compute = 1;
     }
     std::int32_t* d = &m_acc[std::size_t{dst.row + r} * lanes];

@@ -147,6 +147,10 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
   }
   // After the NPU's own signals, so the VCD groups list reads npu, cache, dram.
   m_memory->enable_tracing(std::string(this->name()) + ".memory");
+  if (mem::prefetcher* p = m_memory->active_prefetcher(); p && p->uses_instructions()) {
+    m_snoop = p;
+    m_snoop->on_enable(0, false);  // CTRL.nvr_enable resets to 0
+  }
   for (core::reg_base* r : registers()) r->set_min_access_size(4);
 
   ctrl.on_write([this](std::uint32_t v, const core::access_context& c) {
@@ -158,6 +162,8 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
       m_kick.notify(c.time - sc_core::sc_time_stamp());
     }
     m_enabled = enable;
+    const bool nvr_on = (v & ctrl_nvr_enable) != 0;
+    if (m_snoop && nvr_on != ((ctrl.get() & ctrl_nvr_enable) != 0)) m_snoop->on_enable(t, nvr_on);
     ctrl.set(v & (ctrl_enable | ctrl_nvr_enable));
   });
   status.on_read([this](const core::access_context& c) {
@@ -548,6 +554,7 @@ void npu::step() {
     const time_ps ready = std::max(dispatch, m_unit_free[ui]);
     start = std::max(ready, dependency_time(m_work));
     m_stall_dependency += (start - ready) / cycle;
+    if (m_snoop) m_snoop->on_instruction(mem::instruction_event{start, seq, in.w});
     complete = m_work.dma.empty() ? start + std::max<time_ps>(m_work.cycles, 1) * cycle
                                   : schedule_dma(m_work, start);
     m_unit_free[ui] = complete;

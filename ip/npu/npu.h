@@ -140,6 +140,9 @@ class npu : public core::peripheral {
   std::unique_ptr<dram_access> m_port;
   std::unique_ptr<dram_values> m_values;
   std::unique_ptr<mem::hierarchy> m_memory;
+  // The hierarchy's prefetcher when it snoops the instruction stream (runahead: nvr, dvr); it sees
+  // each instruction as it issues to its unit, and CTRL.nvr_enable switches it.
+  mem::prefetcher* m_snoop = nullptr;
   core::line_driver m_irq_driver{"irq_driver", irq};
   sc_core::sc_event m_kick;
   work m_work;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "ip/nvr/runahead.h"
 #include "ip/prefetch/baselines.h"
 
 namespace nvr::mem {
@@ -31,6 +32,14 @@ prefetcher_factory::prefetcher_factory() {
   add("imp", "indirect memory prefetcher, gem5 defaults (pt_entries, ipd_entries, shift_mask, ...)",
       [](const prefetcher_params& p, const prefetcher_environment&) {
         return std::unique_ptr<prefetcher>(new imp_prefetcher(p));
+      });
+  add("dvr", "DVR-like runahead: 128-lane episodes, 200-operation budget, no CSR bounds (lanes, budget, ...)",
+      [](const prefetcher_params& p, const prefetcher_environment&) {
+        return std::unique_ptr<prefetcher>(new runahead::dvr_prefetcher(runahead::parse_dvr_config(p)));
+      });
+  add("nvr", "NPU vector runahead: SD, SCD, LBD, vector generator (vector_size, distance, sd, scd, lbd, ...)",
+      [](const prefetcher_params& p, const prefetcher_environment&) {
+        return std::unique_ptr<prefetcher>(new runahead::nvr_prefetcher(runahead::parse_nvr_config(p)));
       });
   add("oracle", "knows the future trace: perfect prefetching, the upper bound (distance)",
       [](const prefetcher_params& p, const prefetcher_environment& env) {

@@ -1,5 +1,5 @@
-// Prefetchers by name, so `--prefetcher NAME` can select any of them. Issue #6 adds dvr and nvr
-// with add().
+// Prefetchers by name, so `--prefetcher NAME` can select any of them: the baselines and the
+// runahead prefetchers of ip/nvr.
 #pragma once
 
 #include <functional>
@@ -16,7 +16,7 @@ class prefetcher_factory {
   using maker =
       std::function<std::unique_ptr<prefetcher>(const prefetcher_params&, const prefetcher_environment&)>;
 
-  // The factory with the baselines: none, next_line, stride, stream, imp, oracle.
+  // The factory with none, next_line, stride, stream, imp, dvr, nvr, oracle.
   static prefetcher_factory& instance();
 
   // std::invalid_argument when the name is taken.

@@ -7,6 +7,7 @@
 // are non-binding and the cache drops them (and counts them) when its MSHRs are full.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,6 +53,23 @@ class prefetch_sink {
   virtual prefetch_status prefetch(time_ps now, std::uint64_t address, unsigned depth,
                                    std::uint64_t instruction_id) = 0;
   virtual std::uint32_t line_size() const = 0;
+  // For runahead engines that pace themselves instead of losing requests: when the line's data
+  // is (or will be) there, 0 when absent; the earliest time >= now at which a prefetch is not
+  // dropped for want of an MSHR; how many lines the cache holds.
+  virtual time_ps line_ready(std::uint64_t address) const {
+    (void)address;
+    return 0;
+  }
+  virtual time_ps prefetch_free(time_ps now) const { return now; }
+  virtual std::uint64_t capacity_lines() const { return 0; }
+};
+
+// An NPU instruction as the NPU dispatches it to its unit (its eight words, ip/npu/ISA.md), for
+// prefetchers that snoop the instruction stream (runahead: nvr, dvr).
+struct instruction_event {
+  time_ps time = 0;  // dispatch time
+  std::uint32_t sequence = 0;
+  std::array<std::uint32_t, 8> words{};
 };
 
 // Functional memory a prefetcher may read, as hardware reads the data of lines it prefetched
@@ -84,6 +102,14 @@ class prefetcher {
   virtual void on_access(const access_event& e) = 0;
   virtual void on_fill(const fill_event& e) { (void)e; }
   virtual void on_tick(time_ps now) { (void)now; }
+  // The NPU's instruction stream (called only when uses_instructions()), and the run-time switch
+  // the NPU's CTRL.nvr_enable gives firmware over runahead prefetchers, effective from `time`.
+  virtual void on_instruction(const instruction_event& e) { (void)e; }
+  virtual void on_enable(time_ps time, bool enabled) { (void)time, (void)enabled; }
+  bool uses_instructions() const { return m_uses_instructions; }
+
+  // VCD signals under `prefix` (group nvr); prefetchers without signals ignore it.
+  virtual void enable_tracing(const std::string& prefix) { (void)prefix; }
 
   // Whether on_fill / on_tick do anything: a cache makes no call (and builds no event) for a
   // hook the prefetcher leaves out, which saves a virtual call per access or miss. Both true
@@ -110,17 +136,19 @@ class prefetcher {
   unsigned m_fill_depth = 0;  // every prefetcher takes the "fill_depth" parameter
 
   // For prefetchers that do not override on_fill / on_tick (see uses_fills()).
-  void use_hooks(bool fills, bool ticks) {
+  void use_hooks(bool fills, bool ticks, bool instructions = false) {
     m_uses_fills = fills;
     m_uses_ticks = ticks;
+    m_uses_instructions = instructions;
   }
+  prefetch_sink* sink() const { return m_sink; }
 
  private:
   std::string m_name;
   prefetch_sink* m_sink = nullptr;
   const value_source* m_values = nullptr;
   std::uint32_t m_line = 64;
-  bool m_uses_fills = true, m_uses_ticks = true;
+  bool m_uses_fills = true, m_uses_ticks = true, m_uses_instructions = false;
   std::uint64_t m_requested = 0, m_issued = 0, m_redundant = 0, m_dropped = 0;
 };
 

@@ -9,6 +9,11 @@
 uint32_t npu_read(uint32_t offset) { return mmio_read32(NVR_NPU_BASE + offset); }
 void npu_write(uint32_t offset, uint32_t value) { mmio_write32(NVR_NPU_BASE + offset, value); }
 
+/* CTRL.nvr_enable as the driver keeps it across resets: on unless firmware turns it off. */
+static bool nvr_enabled = true;
+
+static uint32_t nvr_bit(void) { return nvr_enabled ? NPU_CTRL_NVR_ENABLE : 0; }
+
 bool npu_init(struct npu_ring* ring, uint32_t* slots, uint32_t size) {
   if (npu_read(NPU_REG_ID) != NPU_ID_VALUE || npu_read(NPU_REG_VERSION) != NPU_VERSION_VALUE) return false;
   if (size < NPU_RING_SIZE_MIN || size > NPU_RING_SIZE_MAX || (size & (size - 1)) != 0) return false;
@@ -23,9 +28,14 @@ bool npu_init(struct npu_ring* ring, uint32_t* slots, uint32_t size) {
 }
 
 void npu_reset(struct npu_ring* ring) {
-  npu_write(NPU_REG_CTRL, NPU_CTRL_RESET | NPU_CTRL_ENABLE);
+  npu_write(NPU_REG_CTRL, NPU_CTRL_RESET | NPU_CTRL_ENABLE | nvr_bit());
   ring->tail = 0;
   ring->pending = 0;
+}
+
+void npu_set_nvr(bool on) {
+  nvr_enabled = on;
+  npu_write(NPU_REG_CTRL, (npu_read(NPU_REG_CTRL) & NPU_CTRL_ENABLE) | nvr_bit());
 }
 
 uint32_t* npu_slot(struct npu_ring* ring) {

@@ -39,6 +39,9 @@ void npu_write(uint32_t offset, uint32_t value);
 bool npu_init(struct npu_ring* ring, uint32_t* slots, uint32_t size);
 /* CTRL.reset (clears an error; the ring starts again at sequence 0) and enable. */
 void npu_reset(struct npu_ring* ring);
+/* CTRL.nvr_enable: the runahead prefetcher beside the NPU (nvr-vp --prefetcher nvr or dvr) on or
+ * off from now on, kept across npu_reset. On after npu_init. Without one it changes nothing. */
+void npu_set_nvr(bool on);
 
 /* The next free slot to encode an instruction into; waits (polling RING_HEAD) while the ring is
  * full, submitting what is pending first. */

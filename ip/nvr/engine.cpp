@@ -1,0 +1,262 @@
+#include <algorithm>
+#include <systemc>
+
+#include "core/trace/vcd.h"
+#include "ip/cache/mem_trace.h"
+#include "ip/nvr/runahead.h"
+
+namespace nvr::runahead {
+
+// The VCD signals of a runahead unit (group nvr): whether it has work, how far it is (its row or
+// lookup position) against the NPU's (the position of the last line it prefetched that a demand
+// used), how many instructions it holds, and its prefetches in flight and unused lines.
+struct runahead_engine::trace_signals {
+  explicit trace_signals(const std::string& prefix)
+      : active(prefix + ".active", 1, "nvr"),
+        runahead_position(prefix + ".runahead_position", 32, "nvr", trace::format::decimal),
+        npu_position(prefix + ".npu_position", 32, "nvr", trace::format::decimal),
+        tasks(prefix + ".instructions_ahead", 8, "nvr", trace::format::decimal),
+        window(prefix + ".unused_lines", 16, "nvr", trace::format::decimal),
+        in_flight(prefix + ".prefetches_in_flight", "nvr", 16) {}
+  trace::signal active, runahead_position, npu_position, tasks, window;
+  mem::occupancy_trace in_flight;
+  std::int64_t last_runahead = -1, last_npu = -1;
+  std::uint32_t last_tasks = ~0u;
+  std::size_t last_window = ~std::size_t{0};
+  int last_active = -1;
+};
+
+runahead_engine::runahead_engine(std::string name) : prefetcher(std::move(name)) {
+  use_hooks(true, false, true);  // on_access, on_fill, on_instruction
+}
+
+runahead_engine::~runahead_engine() = default;
+
+void runahead_engine::enable_tracing(const std::string& prefix) {
+  m_trace = std::make_unique<trace_signals>(prefix);
+}
+
+time_ps runahead_engine::trace_time(time_ps t) const {
+  // The unit's own times may trail the kernel's (it catches up at the NPU's next event).
+  return std::max<time_ps>(t, sc_core::sc_time_stamp().value());
+}
+
+void runahead_engine::set_position(std::int64_t runahead, std::uint32_t tasks_ahead) {
+  if (!m_trace || !m_trace->active.enabled()) return;
+  const sc_core::sc_time at = mem::to_sc_time(trace_time(m_cursor));
+  if (runahead != m_trace->last_runahead) {
+    m_trace->last_runahead = runahead;
+    m_trace->runahead_position.record(at, static_cast<std::uint64_t>(std::max<std::int64_t>(runahead, 0)));
+  }
+  if (tasks_ahead != m_trace->last_tasks) {
+    m_trace->last_tasks = tasks_ahead;
+    m_trace->tasks.record(at, tasks_ahead);
+  }
+  const int active = tasks_ahead > 0 || !m_pending.empty() ? 1 : 0;
+  if (active != m_trace->last_active) {
+    m_trace->last_active = active;
+    m_trace->active.record(at, static_cast<std::uint64_t>(active));
+  }
+}
+
+std::uint64_t runahead_engine::capacity() const {
+  const std::uint64_t c = sink() ? sink()->capacity_lines() : 0;
+  return c != 0 ? c : 256;
+}
+
+void runahead_engine::on_enable(time_ps time, bool enabled) { m_enable_events.emplace_back(time, enabled); }
+
+void runahead_engine::on_instruction(const mem::instruction_event& e) {
+  advance(e.time);
+  if (!m_enabled) return;
+  ++m_instructions;
+  start_at(e.time);
+  snoop(e);
+  advance(e.time);
+}
+
+void runahead_engine::on_access(const mem::access_event& e) {
+  const auto it = m_outstanding.find(e.line_address);
+  if (it != m_outstanding.end()) {
+    ++m_used;
+    m_outstanding.erase(it);
+  }
+  if (const auto g = m_generated.find(e.line_address); g != m_generated.end() && g->second > m_npu_position) {
+    m_npu_position = g->second;
+    if (m_trace && m_trace->npu_position.enabled() && m_npu_position != m_trace->last_npu) {
+      m_trace->last_npu = m_npu_position;
+      m_trace->npu_position.record(mem::to_sc_time(trace_time(e.time)),
+                                   static_cast<std::uint64_t>(std::max<std::int64_t>(m_npu_position, 0)));
+    }
+  }
+  if (m_enabled) demand(e);
+  advance(e.time);
+}
+
+void runahead_engine::on_fill(const mem::fill_event& e) {
+  if (e.evicted && m_outstanding.erase(e.evicted_line_address)) ++m_evicted_unused;
+}
+
+void runahead_engine::expire(time_ps now) {
+  // Lines a demand never used and whose eviction the unit did not see (prefetched into the level
+  // below) leave the window after m_expiry_ps.
+  while (!m_issue_order.empty() && m_issue_order.front().first + m_expiry_ps < now) {
+    const auto it = m_outstanding.find(m_issue_order.front().second);
+    if (it != m_outstanding.end() && it->second.issued == m_issue_order.front().first) {
+      m_outstanding.erase(it);
+      ++m_expired;
+    }
+    m_issue_order.pop_front();
+  }
+}
+
+void runahead_engine::advance(time_ps horizon) {
+  if (m_advancing) return;  // a prefetch's own hooks
+  m_advancing = true;
+  while (!m_enable_events.empty() && m_enable_events.front().first <= horizon) {
+    const bool on = m_enable_events.front().second;
+    m_enable_events.pop_front();
+    if (on != m_enabled) {
+      ++m_toggles;
+      m_enabled = on;
+      if (!on) {
+        m_pending.clear();
+        disabled();
+      }
+    }
+  }
+  if (m_enabled) {
+    expire(horizon);
+    // Bounded, so a model bug shows as a stall rather than a hang.
+    for (unsigned guard = 0; guard < 100000; ++guard) {
+      if (!drain(horizon)) break;
+      if (!step(horizon)) break;
+    }
+  }
+  if (m_trace && m_trace->window.enabled() && m_outstanding.size() != m_trace->last_window) {
+    m_trace->last_window = m_outstanding.size();
+    m_trace->window.record(mem::to_sc_time(trace_time(horizon)), m_outstanding.size());
+  }
+  m_advancing = false;
+}
+
+bool runahead_engine::load_index(std::uint64_t address, time_ps horizon, time_ps& ready) {
+  mem::prefetch_sink* s = sink();
+  const std::uint64_t line = line_of(address);
+  if (!s) {
+    ready = m_cursor;
+    return true;
+  }
+  if (const time_ps r = s->line_ready(line); r != 0) {
+    ++m_index_load_hits;
+    ready = std::max(r, m_cursor);
+    return true;
+  }
+  const time_ps free = s->prefetch_free(m_cursor);
+  if (free > horizon) {
+    ++m_mshr_waits;
+    return false;
+  }
+  m_cursor = free;
+  s->prefetch(m_cursor, line, 0, m_index_stream);
+  ++m_index_loads;
+  const time_ps r = s->line_ready(line);
+  ready = std::max(r, m_cursor);
+  m_cursor += m_cycle_ps;
+  return true;
+}
+
+bool runahead_engine::read_index(std::uint64_t address, std::int64_t& value) const {
+  if (!values()) return false;
+  std::int64_t v = 0;
+  if (!values()->read(address, 4, v)) return false;
+  value = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
+  return true;
+}
+
+void runahead_engine::queue_lines(const std::vector<std::uint64_t>& lines, time_ps not_before,
+                                  std::int64_t tag) {
+  for (std::uint64_t l : lines) {
+    m_pending.push_back({l, not_before, tag});
+    auto [it, fresh] = m_generated.try_emplace(l, tag);
+    it->second = tag;
+    if (fresh) m_generated_order.push_back(l);
+  }
+  m_lines_queued += lines.size();
+  // Remember the tags of the last lines only: enough to place the NPU within the runahead window.
+  while (m_generated_order.size() > 16384) {
+    m_generated.erase(m_generated_order.front());
+    m_generated_order.pop_front();
+  }
+}
+
+bool runahead_engine::drain(time_ps horizon) {
+  mem::prefetch_sink* s = sink();
+  while (!m_pending.empty()) {
+    const queued_line q = m_pending.front();
+    if (q.not_before > horizon) return false;
+    std::int64_t probe = 0;
+    if (values() && !values()->read(q.line, 1, probe)) {
+      ++m_lines_unmapped;  // no memory there: the bus would refuse it
+      m_pending.pop_front();
+      continue;
+    }
+    if (s && s->line_ready(q.line) != 0) {
+      ++m_lines_redundant;
+      m_pending.pop_front();
+      continue;
+    }
+    if (m_outstanding.size() >= window_lines()) {
+      ++m_window_stalls;
+      return false;
+    }
+    const time_ps at = std::max(m_cursor, q.not_before);
+    const time_ps free = s ? s->prefetch_free(at) : at;
+    if (free > horizon) {
+      ++m_mshr_waits;
+      return false;
+    }
+    m_cursor = free;
+    const mem::prefetch_status st = issue(m_cursor, q.line, m_index_stream + 1);
+    m_pending.pop_front();
+    if (st == mem::prefetch_status::issued) {
+      ++m_lines_issued;
+      m_outstanding[q.line] = issued_line{m_cursor, q.tag};
+      m_issue_order.emplace_back(m_cursor, q.line);
+      m_peak_outstanding = std::max(m_peak_outstanding, m_outstanding.size());
+      if (m_trace && s) {
+        const time_ps ready = s->line_ready(q.line);
+        if (ready > m_cursor) m_trace->in_flight.acquire(trace_time(m_cursor), trace_time(ready));
+      }
+    } else {
+      ++m_lines_redundant;
+    }
+    m_cursor += m_cycle_ps;
+  }
+  return true;
+}
+
+nlohmann::json runahead_engine::final_stats() const {
+  nlohmann::json j = prefetcher::final_stats();
+  j["enabled_at_end"] = m_enabled;
+  j["enable_toggles"] = m_toggles;
+  j["instructions_snooped"] = m_instructions;
+  j["index_loads"] = {{"issued", m_index_loads}, {"present", m_index_load_hits}};
+  j["lines"] = {{"queued", m_lines_queued},
+                {"issued", m_lines_issued},
+                {"redundant", m_lines_redundant},
+                {"unmapped", m_lines_unmapped},
+                {"used", m_used},
+                {"evicted_unused", m_evicted_unused},
+                {"expired", m_expired},
+                {"unused_at_end", m_outstanding.size()}};
+  j["window"] = {{"lines", window_lines() == ~std::size_t{0} ? nlohmann::json("unbounded")
+                                                             : nlohmann::json(window_lines())},
+                 {"peak_unused_lines", m_peak_outstanding},
+                 {"stalls", m_window_stalls}};
+  j["mshr_waits"] = m_mshr_waits;
+  j["model"] = model_stats();
+  return j;
+}
+
+}  // namespace nvr::runahead
