@@ -41,8 +41,8 @@ class image_builder {
 
  private:
   std::uint32_t m_seed;
-  std::vector<std::uint8_t>
-      m_blobs;               // offsets from the blob area, whose first 64 bytes stay unused (0 = absent)
+  // Offsets count from the blob area, whose first 64 bytes stay unused (0 = absent).
+  std::vector<std::uint8_t> m_blobs;
   std::size_t m_case_start;  // m_blobs.size() after the previous case
   std::vector<kimg_case> m_cases;
   std::optional<std::set<std::string>> m_selected;
@@ -70,8 +70,8 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed);
 // conv2d 3x3 56x56x64->64, SpMM 2048x2048 (1/64) x 128, softmax 256x1024.
 std::vector<std::uint8_t> large_image(std::uint32_t seed);
 // The sparse suite of the NVR experiment (workloads/README.md): CSR SpMM and SpMV at densities
-// 1/16..1/256 with uniform and power-law columns, and Zipf embedding gathers. Each case draws from
-// its own generator (seed and name), so one case alone is generated alone.
+// 1/16..1/256 with uniform and power-law columns, embedding gathers with uniform and Zipf indices.
+// Each case draws from its own generator (seed and name), so one case alone is generated alone.
 std::vector<std::uint8_t> sparse_image(std::uint32_t seed);
 // The same kinds at small shapes, for the ctest (a few seconds under ASan).
 std::vector<std::uint8_t> sparse_small_image(std::uint32_t seed);
