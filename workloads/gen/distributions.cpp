@@ -27,7 +27,7 @@ zipf_sampler::zipf_sampler(std::size_t n, double exponent, std::mt19937& permute
   for (std::size_t r = 0; r < n; ++r) m_cdf[r] = total += std::pow(static_cast<double>(r + 1), -exponent);
   m_value.resize(n);
   std::iota(m_value.begin(), m_value.end(), 0u);
-  // Fisher-Yates by hand: std::shuffle's sequence is not specified by the standard.
+  // Fisher-Yates over the ranks' values: the hot values land anywhere, not at the low ones.
   for (std::size_t i = n - 1; i > 0; --i) std::swap(m_value[i], m_value[below(permute, i + 1)]);
 }
 
