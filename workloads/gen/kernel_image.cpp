@@ -5,6 +5,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "workloads/gen/distributions.h"
 #include "workloads/ref/ops.h"
 
 namespace nvr::gen {
@@ -13,7 +14,8 @@ using npu_ref::matrix;
 using npu_ref::matrix_i32;
 using npu_ref::matrix_i8;
 
-image_builder::image_builder(std::uint32_t seed) : m_seed(seed), m_blobs(KIMG_ALIGN, 0) {}
+image_builder::image_builder(std::uint32_t seed)
+    : m_seed(seed), m_blobs(KIMG_ALIGN, 0), m_case_start(m_blobs.size()) {}
 
 std::uint32_t image_builder::blob(const void* data, std::size_t bytes) {
   const std::size_t offset = m_blobs.size();
@@ -25,7 +27,21 @@ std::uint32_t image_builder::blob(const void* data, std::size_t bytes) {
 
 std::uint32_t image_builder::reserve(std::size_t bytes) { return blob(nullptr, bytes); }
 
-void image_builder::add_case(const kimg_case& c) { m_cases.push_back(c); }
+void image_builder::add_case(const kimg_case& c) {
+  const std::string name(c.name, strnlen(c.name, sizeof c.name));
+  m_names.push_back(name);
+  if (wanted(name))
+    m_cases.push_back(c);
+  else
+    m_blobs.resize(m_case_start);  // a set with one random stream generates every case, keeps some
+  m_case_start = m_blobs.size();
+}
+
+void image_builder::select(std::set<std::string> names) { m_selected = std::move(names); }
+
+bool image_builder::wanted(const std::string& name) const {
+  return !m_list_only && (!m_selected || m_selected->count(name) != 0);
+}
 
 std::vector<std::uint8_t> image_builder::finish() const {
   const std::size_t table = sizeof(kimg_header);
@@ -233,14 +249,12 @@ void put_csr(image_builder& b, kimg_case& c, const npu_ref::csr& a) {
   c.in[2] = put(b, a.values);
 }
 
-void spmm_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t rows, std::size_t k,
-               std::size_t n, std::uint32_t inverse_density, bool raw, const npu_ref::store_config& q) {
-  kimg_case c = make_case(KIMG_SPMM, name);
-  c.dim[0] = static_cast<std::uint32_t>(rows);
-  c.dim[1] = static_cast<std::uint32_t>(k);
-  c.dim[2] = static_cast<std::uint32_t>(n);
-  const npu_ref::csr a = uneven_csr(rows, k, inverse_density, rng);
-  const matrix_i8 bm = random_matrix<std::int8_t>(k, n, -128, 127, rng);
+// The SpMM case of A (CSR) times B, its output raw int32 or requantised.
+void spmm_of(image_builder& b, kimg_case& c, const npu_ref::csr& a, const matrix_i8& bm, bool raw,
+             const npu_ref::store_config& q) {
+  c.dim[0] = static_cast<std::uint32_t>(a.rows);
+  c.dim[1] = static_cast<std::uint32_t>(a.cols);
+  c.dim[2] = static_cast<std::uint32_t>(bm.cols);
   put_csr(b, c, a);
   c.in[3] = put(b, bm.data);
   set_requant(c, raw, q);
@@ -248,18 +262,31 @@ void spmm_case(image_builder& b, std::mt19937& rng, const std::string& name, std
   b.add_case(c);
 }
 
-void spmv_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t rows, std::size_t k,
-               std::uint32_t inverse_density) {
-  kimg_case c = make_case(KIMG_SPMV, name);
-  c.dim[0] = static_cast<std::uint32_t>(rows);
-  c.dim[1] = static_cast<std::uint32_t>(k);
+void spmm_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t rows, std::size_t k,
+               std::size_t n, std::uint32_t inverse_density, bool raw, const npu_ref::store_config& q) {
+  kimg_case c = make_case(KIMG_SPMM, name);
   const npu_ref::csr a = uneven_csr(rows, k, inverse_density, rng);
-  const std::vector<std::int8_t> x = random_matrix<std::int8_t>(1, k, -128, 127, rng).data;
+  const matrix_i8 bm = random_matrix<std::int8_t>(k, n, -128, 127, rng);
+  spmm_of(b, c, a, bm, raw, q);
+}
+
+// The SpMV case y = A x, y int32.
+void spmv_of(image_builder& b, kimg_case& c, const npu_ref::csr& a, const std::vector<std::int8_t>& x) {
+  c.dim[0] = static_cast<std::uint32_t>(a.rows);
+  c.dim[1] = static_cast<std::uint32_t>(a.cols);
   put_csr(b, c, a);
   c.in[3] = put(b, x);
   const std::vector<std::int32_t> y = npu_ref::spmv(a, x);
   set_output(b, c, y.data(), y.size() * 4);
   b.add_case(c);
+}
+
+void spmv_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t rows, std::size_t k,
+               std::uint32_t inverse_density) {
+  kimg_case c = make_case(KIMG_SPMV, name);
+  const npu_ref::csr a = uneven_csr(rows, k, inverse_density, rng);
+  const std::vector<std::int8_t> x = random_matrix<std::int8_t>(1, k, -128, 127, rng).data;
+  spmv_of(b, c, a, x);
 }
 
 std::vector<std::int32_t> random_index(std::size_t count, std::size_t table_rows, std::mt19937& rng) {
@@ -269,19 +296,24 @@ std::vector<std::int32_t> random_index(std::size_t count, std::size_t table_rows
   return index;
 }
 
-void gather_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t count,
-                 std::size_t table_rows, std::size_t cols) {
-  kimg_case c = make_case(KIMG_GATHER, name);
-  c.dim[0] = static_cast<std::uint32_t>(count);
-  c.dim[1] = static_cast<std::uint32_t>(table_rows);
-  c.dim[2] = static_cast<std::uint32_t>(cols);
-  const matrix_i8 table = random_matrix<std::int8_t>(table_rows, cols, -128, 127, rng);
-  const std::vector<std::int32_t> index = random_index(count, table_rows, rng);
+void gather_of(image_builder& b, kimg_case& c, const matrix_i8& table,
+               const std::vector<std::int32_t>& index) {
+  c.dim[0] = static_cast<std::uint32_t>(index.size());
+  c.dim[1] = static_cast<std::uint32_t>(table.rows);
+  c.dim[2] = static_cast<std::uint32_t>(table.cols);
   c.in[0] = put(b, index);
   c.in[1] = put(b, table.data);
   const matrix_i8 out = npu_ref::gather(table, index);
   set_output(b, c, out.data.data(), out.data.size());
   b.add_case(c);
+}
+
+void gather_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t count,
+                 std::size_t table_rows, std::size_t cols) {
+  kimg_case c = make_case(KIMG_GATHER, name);
+  const matrix_i8 table = random_matrix<std::int8_t>(table_rows, cols, -128, 127, rng);
+  const std::vector<std::int32_t> index = random_index(count, table_rows, rng);
+  gather_of(b, c, table, index);
 }
 
 void scatter_add_case(image_builder& b, std::mt19937& rng, const std::string& name, std::size_t count,
@@ -329,11 +361,8 @@ kimg_case vector_case(image_builder& b, std::uint32_t kind, const std::string& n
   return c;
 }
 
-}  // namespace
-
-std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
-  image_builder b(seed);
-  std::mt19937 rng(seed);
+void standard_cases(image_builder& b) {
+  std::mt19937 rng(b.seed());
   const npu_ref::store_config identity{};
   const npu_ref::store_config q_gemm{1717, 20, 3, -128, 127};
   const npu_ref::store_config q_relu{905, 18, -20, -20, 127};
@@ -434,12 +463,10 @@ std::vector<std::uint8_t> standard_image(std::uint32_t seed) {
     set_output(b, c, bytes.data(), bytes.size());
     b.add_case(c);
   }
-  return b.finish();
 }
 
-std::vector<std::uint8_t> large_image(std::uint32_t seed) {
-  image_builder b(seed);
-  std::mt19937 rng(seed);
+void large_cases(image_builder& b) {
+  std::mt19937 rng(b.seed());
   const npu_ref::store_config q{1717, 24, 0, -128, 127};
   gemm_case(b, rng, "gemm_i8_512x512x512", 512, 512, 512, false, false, false, q);
   gemm_case(b, rng, "gemm_i4_512x512x512", 512, 512, 512, true, false, false, q);
@@ -452,7 +479,162 @@ std::vector<std::uint8_t> large_image(std::uint32_t seed) {
   const matrix_i32 out = npu_ref::softmax_rows(a, 12, 8);
   set_output(b, c, out.data.data(), out.data.size() * 4);
   b.add_case(c);
+}
+
+// A generator of its own for each case of the sparse sets (FNV-1a of `key` with the seed), so a
+// case is the same whether generated alone or with the whole set.
+std::mt19937 case_rng(std::uint32_t seed, const std::string& key) {
+  std::uint32_t hash = 2166136261u;
+  for (const char ch : key) hash = (hash ^ static_cast<std::uint8_t>(ch)) * 16777619u;
+  std::seed_seq seq{seed, hash};
+  return std::mt19937(seq);
+}
+
+const char* token(column_distribution distribution) {
+  return distribution == column_distribution::power_law ? "pl" : "uni";
+}
+
+// The name, and whether to generate it: a case the builder does not want is only named.
+bool begin_sparse_case(image_builder& b, const std::string& name) {
+  if (b.wanted(name)) return true;
+  b.skip(name);
+  return false;
+}
+
+// spmm_d<D>_<uni|pl>_<rows>x<k>x<n>, output requantised to int8 (acc / 1024, saturated: small
+// stores beside the B traffic that matters). Row counts, values and B come from a
+// generator without the distribution in its key: the uniform and power-law cases of one shape and
+// density differ only in their columns.
+void sparse_spmm_case(image_builder& b, std::size_t rows, std::size_t k, std::size_t n,
+                      std::uint32_t inverse_density, column_distribution distribution) {
+  const std::string shape = std::to_string(rows) + "x" + std::to_string(k) + "x" + std::to_string(n);
+  const std::string kind = "spmm_d" + std::to_string(inverse_density);
+  const std::string name = kind + "_" + token(distribution) + "_" + shape;
+  if (!begin_sparse_case(b, name)) return;
+  std::mt19937 structure = case_rng(b.seed(), kind + "_" + shape), columns = case_rng(b.seed(), name);
+  kimg_case c = make_case(KIMG_SPMM, name);
+  const npu_ref::csr a = sparse_csr(rows, k, inverse_density, distribution, structure, columns);
+  const matrix_i8 bm = random_matrix<std::int8_t>(k, n, -128, 127, structure);
+  spmm_of(b, c, a, bm, false, npu_ref::store_config{1, 10, 0, -128, 127});
+}
+
+// spmv_d<D>_<uni|pl>_<rows>x<k>.
+void sparse_spmv_case(image_builder& b, std::size_t rows, std::size_t k, std::uint32_t inverse_density,
+                      column_distribution distribution) {
+  const std::string shape = std::to_string(rows) + "x" + std::to_string(k);
+  const std::string kind = "spmv_d" + std::to_string(inverse_density);
+  const std::string name = kind + "_" + token(distribution) + "_" + shape;
+  if (!begin_sparse_case(b, name)) return;
+  std::mt19937 structure = case_rng(b.seed(), kind + "_" + shape), columns = case_rng(b.seed(), name);
+  kimg_case c = make_case(KIMG_SPMV, name);
+  const npu_ref::csr a = sparse_csr(rows, k, inverse_density, distribution, structure, columns);
+  spmv_of(b, c, a, random_matrix<std::int8_t>(1, k, -128, 127, structure).data);
+}
+
+// embed_<uni|pl>_<count>_of_<rows>x<cols>: an embedding lookup, `count` table rows gathered by
+// indices drawn uniformly or from the Zipf distribution (with repeats: hot tokens recur).
+void embedding_case(image_builder& b, std::size_t count, std::size_t table_rows, std::size_t cols,
+                    column_distribution distribution) {
+  const std::string shape =
+      std::to_string(count) + "_of_" + std::to_string(table_rows) + "x" + std::to_string(cols);
+  const std::string name = std::string("embed_") + token(distribution) + "_" + shape;
+  if (!begin_sparse_case(b, name)) return;
+  std::mt19937 structure = case_rng(b.seed(), "embed_" + shape), columns = case_rng(b.seed(), name);
+  kimg_case c = make_case(KIMG_GATHER, name);
+  const matrix_i8 table = random_matrix<std::int8_t>(table_rows, cols, -128, 127, structure);
+  std::vector<std::int32_t> index;
+  if (distribution == column_distribution::power_law) {
+    const zipf_sampler zipf(table_rows, zipf_exponent, columns);
+    index.resize(count);
+    for (auto& x : index) x = static_cast<std::int32_t>(zipf(columns));
+  } else {
+    index = random_index(count, table_rows, columns);
+  }
+  gather_of(b, c, table, index);
+}
+
+constexpr std::uint32_t sparse_densities[] = {16, 32, 64, 128, 256};
+constexpr column_distribution distributions[] = {column_distribution::uniform,
+                                                 column_distribution::power_law};
+
+void sparse_cases(image_builder& b) {
+  for (const std::uint32_t d : sparse_densities)
+    for (const column_distribution dist : distributions) sparse_spmm_case(b, 2048, 2048, 128, d, dist);
+  for (const std::uint32_t d : sparse_densities)
+    for (const column_distribution dist : distributions) sparse_spmv_case(b, 256, 65536, d, dist);
+  for (const column_distribution dist : distributions) embedding_case(b, 16384, 32768, 16, dist);
+}
+
+void sparse_small_cases(image_builder& b) {
+  for (const column_distribution dist : distributions) {
+    sparse_spmm_case(b, 128, 1024, 32, 16, dist);
+    sparse_spmm_case(b, 256, 2048, 16, 64, dist);
+    sparse_spmv_case(b, 64, 32768, 32, dist);
+    embedding_case(b, 512, 4096, 16, dist);
+  }
+}
+
+void build(case_set set, image_builder& b) {
+  switch (set) {
+    case case_set::standard:
+      return standard_cases(b);
+    case case_set::large:
+      return large_cases(b);
+    case case_set::sparse:
+      return sparse_cases(b);
+    case case_set::sparse_small:
+      return sparse_small_cases(b);
+  }
+}
+
+}  // namespace
+
+std::optional<case_set> case_set_from_name(const std::string& name) {
+  for (const case_set set : {case_set::standard, case_set::large, case_set::sparse, case_set::sparse_small})
+    if (to_string(set) == name) return set;
+  return std::nullopt;
+}
+
+std::string to_string(case_set set) {
+  switch (set) {
+    case case_set::standard:
+      return "standard";
+    case case_set::large:
+      return "large";
+    case case_set::sparse:
+      return "sparse";
+    case case_set::sparse_small:
+      return "sparse-small";
+  }
+  return "?";
+}
+
+std::vector<std::string> case_names(case_set set, std::uint32_t seed) {
+  image_builder b(seed);
+  b.list_only();
+  build(set, b);
+  return b.names();
+}
+
+std::vector<std::uint8_t> make_image(case_set set, std::uint32_t seed, const std::set<std::string>& only) {
+  image_builder b(seed);
+  if (!only.empty()) {
+    // Unknown names first, before generating anything.
+    const std::vector<std::string> names = case_names(set, seed);
+    for (const std::string& name : only)
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        throw std::invalid_argument("no case '" + name + "' in set " + to_string(set));
+    b.select(only);
+  }
+  build(set, b);
   return b.finish();
+}
+
+std::vector<std::uint8_t> standard_image(std::uint32_t seed) { return make_image(case_set::standard, seed); }
+std::vector<std::uint8_t> large_image(std::uint32_t seed) { return make_image(case_set::large, seed); }
+std::vector<std::uint8_t> sparse_image(std::uint32_t seed) { return make_image(case_set::sparse, seed); }
+std::vector<std::uint8_t> sparse_small_image(std::uint32_t seed) {
+  return make_image(case_set::sparse_small, seed);
 }
 
 }  // namespace nvr::gen
