@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Tests of tools/nvr-experiment, one per invocation:
+
+    test_nvr_experiment.py TEST TOOL WORKDIR NVR_VP GENERATOR FIRMWARE
+
+TEST: end_to_end (tables present, numbers equal to the JSON and CSV), resume (a second invocation
+runs nothing and writes the same document), failing_run (a run that fails is reported and makes
+the tool exit 1), bad_arguments (each gives exit 64 and a clear message)."""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+TEST, TOOL, WORK, VP, GEN, FW = sys.argv[1:7]
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("FAIL: " + message)
+
+
+def tool(*args, programs=True):
+    cmd = [sys.executable, TOOL] + list(args)
+    if programs:
+        cmd += ["--nvr-vp", VP, "--generator", GEN, "--firmware", FW]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=110)
+    print("$ " + " ".join(cmd) + f"\n-> exit {res.returncode}\n{res.stdout}{res.stderr}")
+    return res
+
+
+def fresh(name):
+    path = os.path.join(WORK, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+# The tool's number formats (fmt_x, fmt_int in tools/nvr-experiment).
+def fx(v):
+    return "–" if v is None else f"{v:.3f}x"
+
+
+def fi(v):
+    return "–" if v is None else str(int(v))
+
+
+def table_rows(md, first_header_cell):
+    """Rows (lists of cells) of every Markdown table whose header starts with the given cell."""
+    rows, inside = [], False
+    for line in md.splitlines():
+        if not line.startswith("|"):
+            inside = False
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0] == first_header_cell and not inside:
+            inside = "header"
+        elif inside == "header":
+            inside = True  # the |---| line
+        elif inside:
+            rows.append(cells)
+    return rows
+
+
+def cases():
+    res = tool("--quick", "--list-cases", "--out", fresh("list"))
+    names = res.stdout.split()
+    check(res.returncode == 0 and len(names) >= 2, "--list-cases gives at least two cases")
+    return names[:2]
+
+
+def help_text():
+    return " ".join(subprocess.run([VP, "--help"], capture_output=True, text=True).stdout.split())
+
+
+def end_to_end():
+    work = fresh("e2e")
+    out, md_path = os.path.join(work, "out"), os.path.join(work, "results.md")
+    two = cases()
+    res = tool("--quick", "--cases", ",".join(two), "--prefetchers", "none,next_line,stride,oracle,nvr",
+               "--subject", "stride", "--ablation", "d4:distance=4", "-j", "2", "--out", out, "--output", md_path)
+    check(res.returncode == 0, "the experiment succeeds")
+    md = open(md_path, encoding="utf-8").read()
+    doc = json.load(open(os.path.join(work, "results.json"), encoding="utf-8"))
+    for section in ("## Configuration", "## Headline", "## Summary", "## Main comparison", "## Ablation",
+                    "## Capacity experiment", "## Where this differs from the paper", "PLACEHOLDER", "## Definitions"):
+        check(section in md, f"the document has '{section}'")
+    check("tools/nvr-experiment --quick --cases" in md, "the document names the command")
+
+    available = help_text()
+    expected = ["none", "next_line", "stride"] + (["nvr"] if "nvr" in available.split("prefetcher: ")[1][:80] else [])
+    if "--oracle-trace" in available:
+        expected.append("oracle")
+    else:
+        check("`oracle` skipped" in md, "the document says why the oracle is missing")
+    main = {(r["case"], r["prefetcher"]): r for r in doc["main"]}
+    check(set(main) == {(c, p) for c in two for p in expected},
+          f"main runs are every case x prefetcher: {sorted(main)}")
+
+    # Every number of the main table equals the JSON's.
+    md_main = {(r[0], r[1]): r for r in table_rows(md, "case") if len(r) == 16}
+    for key, r in main.items():
+        row = md_main.get(key)
+        check(row is not None, f"the main table has a row for {key}")
+        if row:
+            check(row[2] == fi(r["cycles"]) and row[3] == fx(r["speedup"]) and row[4] == fi(r["nsb_misses"])
+                  and row[5] == fi(r["l2_misses"]) and row[8] == fi(r["pf_issued"])
+                  and row[14] == fi(r["offchip_bytes"]), f"the main table's row {key} matches the JSON: {row}")
+        check(r["cycles"] > 0 and r["nsb_accesses"] > 0, f"{key} has cycles and accesses")
+    check(all(main[(c, "none")]["speedup"] == 1.0 for c in two), "none's speedup is 1")
+
+    summary = {r[0]: r for r in table_rows(md, "prefetcher") if len(r) == 7}
+    for s in doc["summary"]:
+        row = summary.get(s["variant"])
+        check(row is not None and row[2] == fx(s["geomean_speedup"]), f"summary row of {s['variant']} matches")
+    h = doc["headline"]
+    check(h and h["subject"] == "stride" and len(h["per_case"]) == 2, "the headline covers both cases")
+    check(fx(h["geomean_speedup_vs_none"]) in md, "the headline's speedup is in the document")
+
+    abl = {(r["case"], r["prefetcher"]) for r in doc["ablation"]}
+    check(abl == {(c, v) for c in two for v in ("stride", "stride d4")}, f"ablation runs: {sorted(abl)}")
+    cap = doc["capacity"]
+    check(cap and len(cap["per_case"]) == 2, "the capacity experiment covers both cases")
+    total = cap["total"]
+    check(total["gain_b"] == total["a_stride_cycles"] - total["b_stride_cycles"], "gain_b is cycles(a) - cycles(b)")
+    cap_rows = {r[0]: r for r in table_rows(md, "case") if len(r) == 11}
+    check("all cases (sum)" in cap_rows and cap_rows["all cases (sum)"][1] == fi(total["a_stride_cycles"]),
+          "the capacity table's total matches the JSON")
+    check(len(doc["capacity_runs"]) == 2 * 3 * 2, "capacity: 2 cases x 3 configurations x 2 prefetchers")
+
+    rows = list(csv.DictReader(open(os.path.join(work, "results.csv"), encoding="utf-8")))
+    check(len(rows) == len(doc["main"]) + len(doc["ablation"]) + len(doc["capacity_runs"]), "CSV: one row per run")
+    check(all(int(r["cycles"]) == main[(r["case"], r["prefetcher"])]["cycles"] for r in rows if r["part"] == "main"),
+          "CSV cycles equal the JSON's")
+
+
+def resume():
+    work = fresh("resume")
+    out, md_path = os.path.join(work, "out"), os.path.join(work, "results.md")
+    args = ["--quick", "--cases", cases()[0], "--prefetchers", "none,stride", "--subject", "stride", "--parts",
+            "main,capacity", "--out", out, "--output", md_path]
+    first = tool(*args)
+    check(first.returncode == 0 and "0 cached, 8 to run" in first.stdout, "the first invocation runs 8 runs")
+    runs = os.path.join(out, "runs")
+    stamps = {f: os.stat(os.path.join(runs, f)).st_mtime_ns for f in os.listdir(runs)}
+    doc = open(md_path, encoding="utf-8").read()
+    second = tool(*args)
+    check(second.returncode == 0 and "8 cached, 0 to run" in second.stdout, "the second invocation runs nothing")
+    check(stamps == {f: os.stat(os.path.join(runs, f)).st_mtime_ns for f in os.listdir(runs)},
+          "no run file was rewritten")
+    check(open(md_path, encoding="utf-8").read() == doc, "the same document, byte for byte")
+    # Interrupted: one result lost -> only that run again.
+    victim = sorted(f for f in os.listdir(runs) if f.endswith(".json") and not f.endswith(".stats.json"))[0]
+    os.remove(os.path.join(runs, victim))
+    third = tool(*args)
+    check(third.returncode == 0 and "7 cached, 1 to run" in third.stdout, "a lost result is run again, alone")
+    check(open(md_path, encoding="utf-8").read() == doc, "and the document is the same")
+
+
+def failing_run():
+    work = fresh("fail")
+    md_path = os.path.join(work, "results.md")
+    res = tool("--quick", "--cases", cases()[0], "--prefetchers", "none", "--parts", "main",
+               "--vp-option=--max-instructions=1000", "--out", os.path.join(work, "out"), "--output", md_path)
+    check(res.returncode == 1, "a failing run makes the tool exit 1")
+    check("FAILED (exit 124)" in res.stdout and "1 run(s) failed" in res.stdout, "the failure is reported")
+    check("**Failed runs**" in open(md_path, encoding="utf-8").read(), "the document lists the failed run")
+    again = tool("--quick", "--cases", cases()[0], "--prefetchers", "none", "--parts", "main",
+                 "--vp-option=--max-instructions=1000", "--out", os.path.join(work, "out"), "--output", md_path)
+    check("0 cached, 1 to run" in again.stdout, "a failed run is not cached")
+
+
+def bad_arguments():
+    work = fresh("bad")
+    out = ["--out", os.path.join(work, "out"), "--output", os.path.join(work, "r.md")]
+    cases_ = [
+        (["--prefetchers", "bogus"], "--prefetchers: unknown prefetcher 'bogus'"),
+        (["--prefetchers", "none,,stride"], "--prefetchers: 'none,,stride' has an empty item"),
+        (["-j", "0"], "--jobs: must be at least 1"),
+        (["-j", "x"], "--jobs: 'x' is not a number"),
+        (["--seed", "-1"], "--seed: must be a 32-bit number"),
+        (["--quick", "--cases", "nosuch"], "--cases: no case 'nosuch' in set 'sparse-small'"),
+        (["--set", "nosuch-set"], "nosuch-set"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--parts", "main,plots"], "--parts: unknown part 'plots'"),
+        (["--subject", "none"], "--subject: 'none' is not a prefetcher to study"),
+        (["--ablation", "nolabel"], "--ablation: 'nolabel' is not LABEL:KEY=VALUE"),
+        (["--quick", "--set", "sparse"], "--quick and --set exclude each other"),
+    ]
+    for args, message in cases_:
+        res = tool(*(args + (out if "--output" not in args else out[:2])))
+        check(res.returncode == 64 and message in res.stderr, f"{args}: exit 64 and '{message}'")
+        check("Traceback" not in res.stderr, f"{args}: no Python traceback")
+    res = tool("--quick", "--cases", cases()[0], "--prefetchers", "none", "--parts", "main", "--out",
+               os.path.join(work, "out"), "--output", "/dev/null/r.md")
+    check(res.returncode == 74 and "cannot write '/dev/null/r.md'" in res.stderr, "an unwritable output: exit 74")
+    res = tool("--nvr-vp", "/nonexistent/nvr-vp", *out, programs=False)
+    check(res.returncode == 64 and "no nvr-vp program at '/nonexistent/nvr-vp'" in res.stderr,
+          "a missing nvr-vp is named")
+    res = tool("--build", "/nonexistent-build", *out, programs=False)
+    check(res.returncode == 64 and "/nonexistent-build/platform/nvr-vp" in res.stderr, "a missing build is named")
+
+
+{"end_to_end": end_to_end, "resume": resume, "failing_run": failing_run, "bad_arguments": bad_arguments}[TEST]()
+print(f"{TEST}: {len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
