@@ -205,6 +205,63 @@ def bad_arguments():
     check(res.returncode == 64 and "/nonexistent-build/platform/nvr-vp" in res.stderr, "a missing build is named")
 
 
-{"end_to_end": end_to_end, "resume": resume, "failing_run": failing_run, "bad_arguments": bad_arguments}[TEST]()
+WRAPPER = """#!/usr/bin/env python3
+# nvr-vp with the oracle's trace options the platform gains with issue #6: records a token trace,
+# checks the oracle run reads it, passes everything else to the real nvr-vp.
+import os, subprocess, sys
+vp = {vp!r}
+args = sys.argv[1:]
+if "--help" in args:
+    sys.stdout.write(subprocess.run([vp, "--help"], capture_output=True, text=True).stdout)
+    print("  --trace-npu-memory FILE   record\\n  --oracle-trace FILE   replay")
+    sys.exit(0)
+rest = []
+replay = False
+i = 0
+while i < len(args):
+    if args[i] == "--trace-npu-memory":
+        open(args[i + 1], "w").write("token\\n")
+    elif args[i] == "--oracle-trace":
+        if open(args[i + 1]).read() != "token\\n":
+            sys.exit(99)
+        replay = True
+    else:
+        rest.append(args[i])
+        i += 1
+        continue
+    i += 2
+if replay:  # this nvr-vp's oracle needs a trace-driven run: stride stands in
+    rest = ["stride" if a == "oracle" else a for a in rest]
+os.execv(vp, [vp] + rest)
+"""
+
+
+def oracle_flow():
+    work = fresh("oracle")
+    wrapper = os.path.join(work, "nvr-vp")
+    with open(wrapper, "w") as f:
+        f.write(WRAPPER.format(vp=os.path.abspath(VP)))
+    os.chmod(wrapper, 0o755)
+    out = os.path.join(work, "out")
+    args = ["--quick", "--cases", cases()[0], "--prefetchers", "none,oracle", "--parts", "main", "--out", out,
+            "--output", os.path.join(work, "r.md"), "--generator", GEN, "--firmware", FW, "--nvr-vp", wrapper]
+    res = tool(*args, programs=False)
+    check(res.returncode == 0 and "0 cached, 2 to run" in res.stdout, "none and oracle run")
+    doc = json.load(open(os.path.join(work, "r.json"), encoding="utf-8"))
+    check({r["prefetcher"] for r in doc["main"]} == {"none", "oracle"}, "the oracle is in the table")
+    runs = os.path.join(out, "runs")
+    results = [json.load(open(os.path.join(runs, f))) for f in os.listdir(runs)
+               if f.endswith(".json") and not f.endswith(".stats.json")]
+    by = {r["prefetcher"]: r["command"] for r in results}
+    traces = [f for f in os.listdir(runs) if f.endswith(".npu-memory.trace")]
+    check(len(traces) == 1 and "--trace-npu-memory" in by.get("none", "") and traces[0] in by["none"],
+          "the none run records the trace")
+    check("--oracle-trace" in by.get("oracle", "") and traces[0] in by["oracle"], "the oracle run reads it")
+    os.remove(os.path.join(runs, traces[0]))
+    again = tool(*args, programs=False)
+    check(again.returncode == 0 and "1 cached, 1 to run" in again.stdout, "a lost trace reruns the none run")
+
+
+{"oracle_flow": oracle_flow, "end_to_end": end_to_end, "resume": resume, "failing_run": failing_run, "bad_arguments": bad_arguments}[TEST]()
 print(f"{TEST}: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
