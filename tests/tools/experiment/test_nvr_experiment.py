@@ -264,6 +264,47 @@ def oracle_flow():
     check(again.returncode == 0 and "1 cached, 1 to run" in again.stdout, "a lost trace reruns the none run")
 
 
-{"oracle_flow": oracle_flow, "end_to_end": end_to_end, "resume": resume, "failing_run": failing_run, "bad_arguments": bad_arguments}[TEST]()
+GENERATOR = """#!/usr/bin/env python3
+# nvr-kernel-images with the --set/--list/--case interface of issue #6, logging its calls: two
+# cases, each image the real generator's standard image.
+import subprocess, sys
+args = sys.argv[1:]
+open({log!r}, "a").write(" ".join(args) + "\\n")
+if args[args.index("--set") + 1] != "sparse-small":
+    sys.stderr.write("nvr-kernel-images: unknown set\\n")
+    sys.exit(64)
+if "--list" in args:
+    print("case_one\\ncase_two")
+    sys.exit(0)
+case = args[args.index("--case") + 1]
+if case not in ("case_one", "case_two"):
+    sys.exit(64)
+sys.exit(subprocess.run([{gen!r}, "--seed", args[args.index("--seed") + 1], args[-1]]).returncode)
+"""
+
+
+def generator_interface():
+    work = fresh("generator")
+    gen, log = os.path.join(work, "nvr-kernel-images"), os.path.join(work, "calls.log")
+    with open(gen, "w") as f:
+        f.write(GENERATOR.format(log=log, gen=os.path.abspath(GEN)))
+    os.chmod(gen, 0o755)
+    common = ["--prefetchers", "none", "--parts", "main", "--out", os.path.join(work, "out"), "--output",
+              os.path.join(work, "r.md"), "--nvr-vp", VP, "--firmware", FW, "--generator", gen, "--seed", "7"]
+    res = tool("--quick", *common, programs=False)
+    check(res.returncode == 0 and "0 cached, 2 to run" in res.stdout, "both cases of the list run")
+    calls = open(log).read().splitlines()
+    check(calls[0] == "--seed 7 --set sparse-small --list", f"the list is asked first: {calls}")
+    check(sum(c.startswith("--seed 7 --set sparse-small --case case_one ") for c in calls) == 1
+          and sum(c.startswith("--seed 7 --set sparse-small --case case_two ") for c in calls) == 1,
+          "each case's image is made once")
+    doc = json.load(open(os.path.join(work, "r.json"), encoding="utf-8"))
+    check([r["case"] for r in doc["main"]] == ["case_one", "case_two"], "the table has the listed cases")
+    res = tool("--set", "other", *common, programs=False)
+    check(res.returncode == 64 and "--set other --list' failed (exit 64): nvr-kernel-images: unknown set"
+          in res.stderr, "an unknown set is reported with the generator's message")
+
+
+{"generator_interface": generator_interface, "oracle_flow": oracle_flow, "end_to_end": end_to_end, "resume": resume, "failing_run": failing_run, "bad_arguments": bad_arguments}[TEST]()
 print(f"{TEST}: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
