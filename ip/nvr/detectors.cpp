@@ -79,6 +79,9 @@ const stride_detector::entry& stride_detector::observe(std::uint64_t key, std::i
 const stride_detector::entry* stride_detector::find(std::uint64_t key) const {
   return lookup(m_entries, key);
 }
+stride_detector::entry* stride_detector::find(std::uint64_t key) {
+  return const_cast<entry*>(static_cast<const stride_detector&>(*this).find(key));
+}
 
 std::optional<std::int64_t> stride_detector::predict(std::uint64_t key) const {
   const entry* e = find(key);

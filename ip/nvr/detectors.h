@@ -28,7 +28,8 @@ class stride_detector {
     std::uint8_t prefetch_confidence = 0;  // 2 bits: predictions (last + stride) that came true
     bool seen = false;                     // a second value arrived (stride defined)
     std::int64_t last_prediction = 0;
-    std::uint64_t stamp = 0;  // LRU
+    std::int64_t last_prefetch = 0;  // how far a stream prefetch of this key went
+    std::uint64_t stamp = 0;         // LRU
   };
 
   explicit stride_detector(unsigned entries = 16);
@@ -36,6 +37,7 @@ class stride_detector {
   // Trains the entry of `key` on its next value (allocating the LRU entry on a miss).
   const entry& observe(std::uint64_t key, std::int64_t value);
   const entry* find(std::uint64_t key) const;
+  entry* find(std::uint64_t key);
   // The next value when the stride is confident (confidence >= 2), else nothing.
   std::optional<std::int64_t> predict(std::uint64_t key) const;
   static bool confident(const entry& e) { return e.seen && e.confidence >= 2; }

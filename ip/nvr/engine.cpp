@@ -121,6 +121,7 @@ void runahead_engine::advance(time_ps horizon) {
       m_enabled = on;
       if (!on) {
         m_pending.clear();
+        m_index_pending.clear();
         disabled();
       }
     }
@@ -140,9 +141,10 @@ void runahead_engine::advance(time_ps horizon) {
   m_advancing = false;
 }
 
-bool runahead_engine::load_index(std::uint64_t address, time_ps horizon, time_ps& ready) {
+bool runahead_engine::load_index(std::uint64_t address, time_ps horizon, time_ps& ready, std::int64_t tag) {
   mem::prefetch_sink* s = sink();
   const std::uint64_t line = line_of(address);
+  if (tag >= 0) remember(line, tag);
   if (!s) {
     ready = m_cursor;
     return true;
@@ -166,6 +168,39 @@ bool runahead_engine::load_index(std::uint64_t address, time_ps horizon, time_ps
   return true;
 }
 
+void runahead_engine::prefetch_index(std::uint64_t line, time_ps now) {
+  mem::prefetch_sink* s = sink();
+  if (!s || s->line_ready(line) != 0) return;
+  // Index lines gate everything after them: they go before any queued data line, and wait for a
+  // prefetch MSHR rather than being dropped (unless too many are queued already).
+  if (m_index_pending.size() >= 64) {
+    ++m_stream_dropped;
+    return;
+  }
+  if (std::find_if(m_index_pending.begin(), m_index_pending.end(),
+                   [line](const std::pair<std::uint64_t, time_ps>& p) { return p.first == line; }) !=
+      m_index_pending.end())
+    return;
+  m_index_pending.emplace_back(line, now);
+}
+
+bool runahead_engine::drain_index(time_ps horizon) {
+  mem::prefetch_sink* s = sink();
+  while (!m_index_pending.empty()) {
+    const auto [line, not_before] = m_index_pending.front();
+    if (s->line_ready(line) != 0) {
+      m_index_pending.pop_front();
+      continue;
+    }
+    const time_ps free = s->prefetch_free(std::max(not_before, m_cursor));
+    if (free > horizon) return false;
+    s->prefetch(free, line, 0, m_index_stream);
+    ++m_stream_prefetches;
+    m_index_pending.pop_front();
+  }
+  return true;
+}
+
 bool runahead_engine::read_index(std::uint64_t address, std::int64_t& value) const {
   if (!values()) return false;
   std::int64_t v = 0;
@@ -176,13 +211,18 @@ bool runahead_engine::read_index(std::uint64_t address, std::int64_t& value) con
 
 void runahead_engine::queue_lines(const std::vector<std::uint64_t>& lines, time_ps not_before,
                                   std::int64_t tag) {
+  ++m_vectors_queued;
   for (std::uint64_t l : lines) {
-    m_pending.push_back({l, not_before, tag});
-    auto [it, fresh] = m_generated.try_emplace(l, tag);
-    it->second = tag;
-    if (fresh) m_generated_order.push_back(l);
+    m_pending.push_back({l, not_before, tag, m_vectors_queued});
+    remember(l, tag);
   }
   m_lines_queued += lines.size();
+}
+
+void runahead_engine::remember(std::uint64_t line, std::int64_t tag) {
+  auto [it, fresh] = m_generated.try_emplace(line, tag);
+  it->second = tag;
+  if (fresh) m_generated_order.push_back(line);
   // Remember the tags of the last lines only: enough to place the NPU within the runahead window.
   while (m_generated_order.size() > 16384) {
     m_generated.erase(m_generated_order.front());
@@ -192,6 +232,7 @@ void runahead_engine::queue_lines(const std::vector<std::uint64_t>& lines, time_
 
 bool runahead_engine::drain(time_ps horizon) {
   mem::prefetch_sink* s = sink();
+  if (s && !drain_index(horizon)) return false;
   while (!m_pending.empty()) {
     const queued_line q = m_pending.front();
     if (q.not_before > horizon) return false;
@@ -210,28 +251,34 @@ bool runahead_engine::drain(time_ps horizon) {
       ++m_window_stalls;
       return false;
     }
-    const time_ps at = std::max(m_cursor, q.not_before);
+    // One vector prefetch per cycle: its lines go to the cache together (each still needs a
+    // prefetch MSHR).
+    const bool same_vector = q.vector == m_last_vector;
+    const time_ps at = std::max(same_vector ? m_vector_time : m_cursor, q.not_before);
     const time_ps free = s ? s->prefetch_free(at) : at;
     if (free > horizon) {
       ++m_mshr_waits;
       return false;
     }
-    m_cursor = free;
-    const mem::prefetch_status st = issue(m_cursor, q.line, m_index_stream + 1);
+    if (!same_vector) {
+      m_last_vector = q.vector;
+      m_cursor = free + m_cycle_ps;
+    }
+    m_vector_time = free;
+    const mem::prefetch_status st = issue(free, q.line, m_index_stream + 1);
     m_pending.pop_front();
     if (st == mem::prefetch_status::issued) {
       ++m_lines_issued;
-      m_outstanding[q.line] = issued_line{m_cursor, q.tag};
-      m_issue_order.emplace_back(m_cursor, q.line);
+      m_outstanding[q.line] = issued_line{free, q.tag};
+      m_issue_order.emplace_back(free, q.line);
       m_peak_outstanding = std::max(m_peak_outstanding, m_outstanding.size());
       if (m_trace && s) {
         const time_ps ready = s->line_ready(q.line);
-        if (ready > m_cursor) m_trace->in_flight.acquire(trace_time(m_cursor), trace_time(ready));
+        if (ready > free) m_trace->in_flight.acquire(trace_time(free), trace_time(ready));
       }
     } else {
       ++m_lines_redundant;
     }
-    m_cursor += m_cycle_ps;
   }
   return true;
 }
@@ -242,6 +289,7 @@ nlohmann::json runahead_engine::final_stats() const {
   j["enable_toggles"] = m_toggles;
   j["instructions_snooped"] = m_instructions;
   j["index_loads"] = {{"issued", m_index_loads}, {"present", m_index_load_hits}};
+  j["index_stream_prefetches"] = {{"issued", m_stream_prefetches}, {"dropped", m_stream_dropped}};
   j["lines"] = {{"queued", m_lines_queued},
                 {"issued", m_lines_issued},
                 {"redundant", m_lines_redundant},

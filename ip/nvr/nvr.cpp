@@ -12,6 +12,7 @@ nvr_config parse_nvr_config(const mem::prefetcher_params& params) {
   c.vector_size = static_cast<unsigned>(p.get("vector_size", c.vector_size, 1, 128));
   c.distance = static_cast<unsigned>(p.get("distance", c.distance, 1, 64));
   c.predict = static_cast<unsigned>(p.get("predict", c.predict, 0, 64));
+  c.index_degree = static_cast<unsigned>(p.get("index_degree", c.index_degree, 0, 64));
   c.sd_entries = static_cast<unsigned>(p.get("sd_entries", c.sd_entries, 1, 256));
   c.scd_entries = static_cast<unsigned>(p.get("scd_entries", c.scd_entries, 2, 16));
   c.lbd_entries = static_cast<unsigned>(p.get("lbd_entries", c.lbd_entries, 1, 256));
@@ -204,6 +205,12 @@ void nvr_prefetcher::finish_task() {
 }
 
 bool nvr_prefetcher::step(time_ps horizon) {
+  if (!m_config.scd) {
+    // Without the chain detector there is no chain to walk: only the SD's index streams remain.
+    m_tasks.clear();
+    set_position(-1, 0);
+    return false;
+  }
   if (m_tasks.empty()) {
     set_position(-1, 0);
     return false;
@@ -259,6 +266,7 @@ bool nvr_prefetcher::begin_row(task& t, time_ps horizon) {
   time_ps r0 = 0, r1 = 0;
   if (!load_index(at, horizon, r0)) return false;
   if (line_of(at + 4) != line_of(at) && !load_index(at + 4, horizon, r1)) return false;
+  prefetch_index(line_of(at + 4) + line(), cursor());  // the next rows' bounds
   std::int64_t start = 0, end = 0;
   if (!read_index(at, start) || !read_index(at + 4, end) || start < 0 || end < start ||
       end - start > (1 << 24)) {
@@ -297,14 +305,12 @@ bool nvr_prefetcher::next_vector(task& t, time_ps horizon) {
   time_ps ready = cursor();
   for (std::uint64_t l = first_line; l <= last_line; l += line()) {
     time_ps r = 0;
-    if (!load_index(l, horizon, r)) return false;
+    if (!load_index(l, horizon, r, tag_of(t, t.type == kind::spmm ? t.row : from))) return false;
     ready = std::max(ready, r);
   }
-  if (!m_config.scd) {
-    // Without the chain detector the unit streams the index array but cannot follow it.
-    m_scd.next_vector(slot);
-    return true;
-  }
+  // The index stream is striding: keep index_degree more lines of it in flight, so the chain does
+  // not wait a memory latency per vector.
+  for (unsigned k = 1; k <= m_config.index_degree; ++k) prefetch_index(last_line + k * line(), cursor());
   if (ready > horizon) return false;  // the indices arrive later
   std::vector<lane> lanes = m_scd.next_vector(slot);
   for (lane& l : lanes) {
@@ -327,6 +333,40 @@ bool nvr_prefetcher::next_vector(task& t, time_ps horizon) {
   return true;
 }
 
+void nvr_prefetcher::demand(const mem::access_event& e) {
+  // The SD also watches the NPU's index loads (row_ptr, col_idx, values, gather/scatter indices):
+  // a confident stride streams the index array index_degree lines ahead, so the sparse unit's own
+  // index loads hit (the entry's last-prefetch field keeps each line to one request).
+  if (!m_config.sd || m_config.index_degree == 0) return;
+  switch (e.instruction_id) {
+    case npu::stream_spmm_row_ptr:
+    case npu::stream_spmm_col_idx:
+    case npu::stream_spmm_values:
+    case npu::stream_gather_index:
+    case npu::stream_scatter_index:
+      break;
+    default:
+      return;
+  }
+  const std::uint64_t key = (std::uint64_t{1} << 32) | e.instruction_id;
+  m_sd.observe(key, static_cast<std::int64_t>(e.line_address));
+  m_peak_sd = std::max(m_peak_sd, m_sd.occupancy());
+  stride_detector::entry* s = m_sd.find(key);
+  if (!stride_detector::confident(*s) || s->stride == 0) return;
+  const std::int64_t line_now = static_cast<std::int64_t>(e.line_address);
+  const std::int64_t step = s->stride;
+  // Restart the stream when the NPU left the window the last prefetches cover: it jumped past
+  // them, or back (the next instruction reads the array again).
+  const std::int64_t ahead = (s->last_prefetch - line_now) / step;
+  if (ahead < 0 || ahead > static_cast<std::int64_t>(m_config.index_degree)) s->last_prefetch = line_now;
+  for (unsigned k = 1; k <= m_config.index_degree; ++k) {
+    const std::int64_t target = line_now + step * static_cast<std::int64_t>(k);
+    if ((step > 0 && target <= s->last_prefetch) || (step < 0 && target >= s->last_prefetch)) continue;
+    prefetch_index(static_cast<std::uint64_t>(target), e.time);
+    s->last_prefetch = target;
+  }
+}
+
 void nvr_prefetcher::disabled() {
   m_tasks.clear();
   m_last.reset();
@@ -345,6 +385,7 @@ nlohmann::json nvr_prefetcher::model_stats() const {
        {{"vector_size", m_config.vector_size},
         {"distance_tiles", m_config.distance},
         {"predict", m_config.predict},
+        {"index_degree", m_config.index_degree},
         {"sd", m_config.sd},
         {"scd", m_config.scd},
         {"lbd", m_config.lbd}}},

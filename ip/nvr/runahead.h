@@ -62,12 +62,16 @@ class runahead_engine : public mem::prefetcher {
 
   // Loads the index line holding `address` for the runahead thread: true with the time its data
   // is there, false when it must wait for a prefetch MSHR past `horizon`.
-  bool load_index(std::uint64_t address, time_ps horizon, time_ps& ready);
+  bool load_index(std::uint64_t address, time_ps horizon, time_ps& ready, std::int64_t tag = -1);
+  // A prefetch of an index line from `now` on, ahead of any queued data line.
+  void prefetch_index(std::uint64_t line, time_ps now);
   // Reads an index (int32) the runahead thread loaded; false when the memory cannot be read.
   bool read_index(std::uint64_t address, std::int64_t& value) const;
   // Queues lines of one vector prefetch, issued from `not_before` on; `tag` is shown as the
   // NPU's position when a demand uses the line.
   void queue_lines(const std::vector<std::uint64_t>& lines, time_ps not_before, std::int64_t tag);
+  // Remembers `tag` for a line the unit touched: a demand for it places the NPU.
+  void remember(std::uint64_t line, std::int64_t tag);
   bool pending() const { return !m_pending.empty(); }
   void clear_pending() { m_pending.clear(); }
   // Issues queued lines up to `horizon`; false when blocked (window, MSHRs or time).
@@ -99,12 +103,15 @@ class runahead_engine : public mem::prefetcher {
     std::uint64_t line;
     time_ps not_before;
     std::int64_t tag;
+    std::uint64_t vector;  // lines of one vector prefetch issue in the same cycle
   };
   struct issued_line {
     time_ps issued;
     std::int64_t tag;
   };
+  bool drain_index(time_ps horizon);
   std::deque<queued_line> m_pending;
+  std::deque<std::pair<std::uint64_t, time_ps>> m_index_pending;  // stream prefetches of index lines
   std::unordered_map<std::uint64_t, issued_line> m_outstanding;
   std::deque<std::pair<time_ps, std::uint64_t>> m_issue_order;  // for expiry
   std::unordered_map<std::uint64_t, std::int64_t> m_generated;  // queued lines -> tag
@@ -113,6 +120,8 @@ class runahead_engine : public mem::prefetcher {
   std::deque<std::pair<time_ps, bool>> m_enable_events;
   bool m_enabled = true;
   time_ps m_cursor = 0;
+  std::uint64_t m_vectors_queued = 0, m_last_vector = 0;
+  time_ps m_vector_time = 0;
   bool m_advancing = false;
 
   struct trace_signals;
@@ -121,6 +130,7 @@ class runahead_engine : public mem::prefetcher {
  protected:
   // Counters.
   std::uint64_t m_instructions = 0, m_index_loads = 0, m_index_load_hits = 0;
+  std::uint64_t m_stream_prefetches = 0, m_stream_dropped = 0;
   std::uint64_t m_lines_queued = 0, m_lines_redundant = 0, m_lines_issued = 0, m_lines_unmapped = 0;
   std::uint64_t m_used = 0, m_evicted_unused = 0, m_expired = 0;
   std::uint64_t m_window_stalls = 0, m_mshr_waits = 0, m_toggles = 0;
@@ -131,6 +141,7 @@ struct nvr_config {
   unsigned vector_size = 16;  // lanes per vector prefetch
   unsigned distance = 2;      // runahead window, in tiles (16 rows of A / 16 lookups) ahead
   unsigned predict = 4;       // instructions predicted past the last one snooped
+  unsigned index_degree = 4;  // lines the SD streams a striding index load ahead
   unsigned sd_entries = 16, scd_entries = 2, lbd_entries = 16;
   bool sd = true, scd = true, lbd = true;
   unsigned fill_depth = 0;  // 0: the cache it serves (NSB), 1: the level below
@@ -184,6 +195,7 @@ class nvr_prefetcher final : public runahead_engine {
 
   void snoop(const mem::instruction_event& e) override;
   bool step(time_ps horizon) override;
+  void demand(const mem::access_event& e) override;
   void disabled() override;
   std::size_t window_lines() const override;
   nlohmann::json model_stats() const override;
