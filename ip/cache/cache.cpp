@@ -134,11 +134,11 @@ void cache::reset() {
 
 // The common case, one line, stays a short tail call; the rare ones are out of line.
 time_ps cache::access(time_ps now, const request& r) {
-  if (m_rare_path) return rare_access(now, r);
+  if (__builtin_expect(m_rare_path, 0)) return rare_access(now, r);
   return cached_access(now, r);
 }
 
-__attribute__((noinline)) time_ps cache::rare_access(time_ps now, const request& r) {
+__attribute__((noinline, cold)) time_ps cache::rare_access(time_ps now, const request& r) {
   if (m_observer && !r.is_prefetch) m_observer->observe(now, r);
   return m_config.size == 0 ? bypass(now, r) : cached_access(now, r);
 }

@@ -42,6 +42,9 @@ class hierarchy final : public timing_target {
   // Statistics under name.nsb, name.l2, name.dram. std::invalid_argument on a bad configuration.
   hierarchy(const std::string& name, const hierarchy_config& config, const prefetcher_environment& env = {},
             const value_source* values = nullptr);
+  // The levels point at each other (and the L2's observer at the hierarchy): not copyable.
+  hierarchy(const hierarchy&) = delete;
+  hierarchy& operator=(const hierarchy&) = delete;
 
   using timing_target::access;
   time_ps access(time_ps now, const request& r) override {

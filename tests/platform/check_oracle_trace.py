@@ -3,7 +3,8 @@
 
 check_oracle_trace.py VP TRACE_SIM FIRMWARE IMAGE@ADDRESS WORKDIR
 
-1. nvr-vp --trace-npu-memory records the run (binary and text: the same records);
+1. nvr-vp --trace-npu-memory records the run (binary and text: the same records; other timing
+   gives the same DMA requests at other times);
 2. nvr-trace-sim replays the trace: its NSB demand accesses and misses and its L2 demand accesses
    equal the platform's statistics of the recorded run;
 3. nvr-vp --prefetcher oracle --oracle-trace: the firmware still passes, the oracle consumes its
@@ -48,6 +49,19 @@ def check(condition, message):
 recorded = run_vp("record", "--trace-npu-memory", f"{work}/npu.bin")
 run_vp("record_text", "--trace-npu-memory", f"{work}/npu.trace")
 check(open(f"{work}/npu.trace").readline().startswith("# nvr-vp "), "the text trace starts with its header comment")
+# Other timing (a prefetcher, fewer DMA slots, a slower clock) changes the times, not the DMA
+# requests: the basis of the oracle's future.
+run_vp("record_other_timing", "--prefetcher", "stride", "--npu-outstanding", "4", "--npu-clock", "800MHz",
+       "--trace-npu-memory", f"{work}/npu_other_timing.trace")
+
+
+def dma_requests(path):
+    lines = [line.split(" ", 1)[1] for line in open(path) if line.startswith("@")]
+    return [line for line in lines if not line.startswith("F ")]
+
+
+same = dma_requests(f"{work}/npu.trace") == dma_requests(f"{work}/npu_other_timing.trace")
+check(same, "another timing gives the same DMA request sequence")
 binary, text = replay(f"{work}/npu.bin", "replay_bin"), replay(f"{work}/npu.trace", "replay_text")
 check(binary == text, "the binary and the text trace replay to identical statistics")
 
