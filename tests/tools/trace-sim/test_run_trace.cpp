@@ -226,3 +226,19 @@ TEST(DemandLines, NsbSequenceLeavesOutFetches) {
   c.nsb.size = 0;
   EXPECT_EQ(*trace::demand_lines(t, c), (std::vector<std::uint64_t>{0x1000, 0x2000, 0x3000, 0x3040}));
 }
+
+TEST(Replay, FetchRecordsEnterAtTheL2) {
+  trace::trace t;
+  t.add(0x1000, 64, false);
+  trace::record f;
+  f.address = 0x2000;
+  f.size = 64;
+  f.fetch = true;
+  t.add(f, nullptr, 0);
+  mem::hierarchy h("", mem::hierarchy_config{});
+  trace::replay(h, t, trace::replay_config{});
+  EXPECT_EQ(h.nsb().counters().accesses, 1u);
+  EXPECT_EQ(h.l2().counters().accesses, 2u);  // the NSB's miss and the fetch
+  EXPECT_FALSE(h.nsb().contains(0x2000));
+  EXPECT_TRUE(h.l2().contains(0x2000));
+}
