@@ -314,7 +314,8 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   } else if (oracle) {
     throw usage_error(
         "--prefetcher oracle: needs the future demand sequence; record a trace first with "
-        "--trace-npu-memory FILE (any other prefetcher), then run with --prefetcher oracle --oracle-trace FILE");
+        "--trace-npu-memory FILE (any other prefetcher), then run with --prefetcher oracle "
+        "--oracle-trace FILE");
   }
 
   // Debugging and the instruction trace.
