@@ -16,6 +16,7 @@
 #include "core/stats.h"
 #include "core/trace/session.h"
 #include "platform/elf_loader.h"
+#include "platform/npu_memory_trace.h"
 #include "platform/options.h"
 #include "platform/soc.h"
 #include "platform/version.h"
@@ -91,6 +92,20 @@ int run(int argc, char** argv) {
 
   soc_config soc_settings = config.soc;
   soc_settings.cpu.reset_pc = image.entry;
+  // The oracle's future: the demand lines its cache saw in a recorded run. The NPU calls its
+  // hierarchy in program order whatever the timing, so they are this run's future too.
+  if (!config.oracle_trace.empty()) {
+    try {
+      soc_settings.npu.memory_environment.future_lines =
+          oracle_future(config.oracle_trace, soc_settings.npu.memory);
+    } catch (const trace_file_error& error) {
+      std::cerr << "nvr-vp: --oracle-trace: " << error.what() << '\n';
+      return exit_code::bad_firmware;
+    } catch (const std::invalid_argument& error) {
+      std::cerr << "nvr-vp: " << error.what() << '\n';
+      return exit_code::usage;
+    }
+  }
   std::unique_ptr<soc> top;
   try {
     top = std::make_unique<soc>("soc", soc_settings);
@@ -99,6 +114,19 @@ int run(int argc, char** argv) {
     return exit_code::usage;
   }
   top->preload(std::move(image), config.firmware);
+  std::unique_ptr<npu_memory_trace> memory_trace;
+  if (!config.npu_memory_trace.empty()) {
+    try {
+      memory_trace = std::make_unique<npu_memory_trace>(
+          config.npu_memory_trace,
+          std::string("nvr-vp ") + version + " NPU memory trace of " + config.firmware +
+              ": [@TIME_PS] OP ADDRESS SIZE STREAM [VALUE...]; F = instruction fetch, entering at the L2");
+    } catch (const trace_file_error& error) {
+      std::cerr << "nvr-vp: --trace-npu-memory: " << error.what() << '\n';
+      return exit_code::io_error;
+    }
+    top->npu.memory().set_observer(&memory_trace->observer());
+  }
   for (const load_request& load : config.loads) {
     std::error_code error;
     if (!std::filesystem::is_regular_file(load.path, error)) {
@@ -165,6 +193,16 @@ int run(int argc, char** argv) {
   if (const std::string errors = traces->close(); !errors.empty()) {
     std::cerr << "nvr-vp: " << errors << '\n';
     code = exit_code::io_error;
+  }
+  if (memory_trace) {
+    if (const std::string error = memory_trace->close(); !error.empty()) {
+      std::cerr << "nvr-vp: --trace-npu-memory: " << error << '\n';
+      code = exit_code::io_error;
+    } else if (config.log >= log_level::warning && memory_trace->values_dropped() != 0) {
+      std::cerr << "nvr-vp: --trace-npu-memory: " << memory_trace->records() << " requests recorded; "
+                << memory_trace->values_dropped()
+                << " without their index values (a partial index line: the values do not tile the request)\n";
+    }
   }
   if (!config.stats_file.empty() && !write_stats(config.stats_file, result, host_seconds, *top)) {
     std::cerr << "nvr-vp: --stats: cannot write '" << config.stats_file << "'\n";

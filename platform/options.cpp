@@ -184,7 +184,12 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
       ("trace-range", po::value<std::vector<std::string>>()->value_name("START:END"),
        "trace only accesses to [START, END) (repeatable; e.g. 0x10000000:0x10000100)")
       ("trace-window", po::value<std::string>()->value_name("T0:T1"),
-       "trace only from simulated time T0 to T1 (either may be empty; e.g. 10us:2ms)");
+       "trace only from simulated time T0 to T1 (either may be empty; e.g. 10us:2ms)")
+      ("trace-npu-memory", po::value<std::string>()->value_name("FILE"),
+       "write every demand request of the NPU to its memory hierarchy to FILE, an nvr-trace-sim trace "
+       "(binary if FILE ends in .bin, else text)")
+      ("oracle-trace", po::value<std::string>()->value_name("FILE"),
+       "the future of --prefetcher oracle: a trace recorded by --trace-npu-memory from the same firmware and inputs");
   // Debugging and the instruction trace (issue #3, GDB stub).
   m_file_options.add_options()
       ("gdb", po::value<std::string>()->value_name("PORT"),
@@ -295,6 +300,23 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   if (values.count("vcd") && config.trace.vcd_file.empty()) throw usage_error("--vcd: needs a file name");
   if (values.count("trace-bus") && config.trace.bus_file.empty())
     throw usage_error("--trace-bus: needs a file name");
+
+  // The NPU's memory trace and the oracle's future (read by the main program).
+  if (values.count("trace-npu-memory")) {
+    config.npu_memory_trace = text("trace-npu-memory");
+    if (config.npu_memory_trace.empty()) throw usage_error("--trace-npu-memory: needs a file name");
+  }
+  const bool oracle = config.soc.npu.memory.prefetcher == "oracle";
+  if (values.count("oracle-trace")) {
+    config.oracle_trace = text("oracle-trace");
+    if (config.oracle_trace.empty()) throw usage_error("--oracle-trace: needs a file name");
+    if (!oracle) throw usage_error("--oracle-trace: only --prefetcher oracle uses it");
+  } else if (oracle) {
+    throw usage_error(
+        "--prefetcher oracle: needs the future demand sequence; record a trace first with "
+        "--trace-npu-memory FILE (any other prefetcher), then run with --prefetcher oracle "
+        "--oracle-trace FILE");
+  }
 
   // Debugging and the instruction trace.
   if (values.count("gdb")) config.soc.cpu_debug.gdb_port = parse_port("gdb", text("gdb"));

@@ -41,6 +41,9 @@ struct run_config {
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // zero: no limit
   log_level log = log_level::warning;
   std::string stats_file;  // empty: no statistics file
+  // --trace-npu-memory: the NPU's demand requests to its memory hierarchy, as a trace file of
+  // nvr-trace-sim; --oracle-trace: such a file, the future of the oracle prefetcher.
+  std::string npu_memory_trace, oracle_trace;
   // Traces (--vcd, --vcd-groups, --trace-bus). trace.filter (--trace-range, --trace-window)
   // applies to every text trace.
   trace::config trace;

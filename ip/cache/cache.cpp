@@ -97,6 +97,7 @@ cache::cache(std::string name, const cache_config& config, timing_target* lower)
     }
   }
   m_lower_cache = dynamic_cast<cache*>(lower);
+  m_rare_path = config.size == 0;
   m_port_free.assign(config.ports, 0);
   m_mshrs = config.mshrs;
   m_mshr_release.assign(m_mshrs);
@@ -135,7 +136,16 @@ void cache::reset() {
 
 // The common case, one line, stays a short tail call; the rare ones are out of line.
 time_ps cache::access(time_ps now, const request& r) {
-  if (m_config.size == 0) return bypass(now, r);
+  if (__builtin_expect(m_rare_path, 0)) return rare_access(now, r);
+  return cached_access(now, r);
+}
+
+__attribute__((noinline, cold)) time_ps cache::rare_access(time_ps now, const request& r) {
+  if (m_observer && !r.is_prefetch) m_observer->observe(now, r);
+  return m_config.size == 0 ? bypass(now, r) : cached_access(now, r);
+}
+
+inline time_ps cache::cached_access(time_ps now, const request& r) {
   if (m_prefetcher_ticks && m_tick_ps != 0 && now >= m_next_tick) tick(now);
   const std::uint64_t size = r.size ? r.size : 1;
   if ((r.address & (m_config.line - 1)) + size <= m_config.line)

@@ -88,6 +88,12 @@ class cache final : public timing_target, public prefetch_sink {
   void set_prefetcher(prefetcher* p, const value_source* values = nullptr);
   prefetcher* get_prefetcher() const { return m_prefetcher; }
   void set_lower(timing_target* lower);
+  // Told of every demand request before it is handled (not owned; nullptr: none). Shares the
+  // access path's one rare-case test with the bypass, so it costs nothing when unset.
+  void set_observer(access_observer* o) {
+    m_observer = o;
+    m_rare_path = o != nullptr || m_config.size == 0;
+  }
 
   // Creates the VCD signals of group "cache" under `prefix` (e.g. soc.npu.memory.nsb): MSHRs in
   // use, demand miss, prefetch issued and late prefetch strobes. Without it there are none.
@@ -146,7 +152,9 @@ class cache final : public timing_target, public prefetch_sink {
     return static_cast<std::uint8_t>((line_no * 0x9e3779b97f4a7c15ull) >> 56);
   }
 
-  time_ps bypass(time_ps now, const request& r);        // size 0
+  time_ps bypass(time_ps now, const request& r);       // size 0
+  time_ps rare_access(time_ps now, const request& r);  // observed or bypassed
+  time_ps cached_access(time_ps now, const request& r);
   void tick(time_ps now);                               // the prefetcher's periodic hook
   time_ps access_lines(time_ps now, const request& r);  // an access across lines
   time_ps access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r);
@@ -195,6 +203,8 @@ class cache final : public timing_target, public prefetch_sink {
   timing_target* m_lower;
   cache* m_lower_cache = nullptr;
   prefetcher* m_prefetcher = nullptr;
+  access_observer* m_observer = nullptr;
+  bool m_rare_path = false;  // m_observer set or size 0: access() leaves its fast path
   bool m_prefetcher_fills = false, m_prefetcher_ticks = false;  // its uses_fills() / uses_ticks()
   time_ps m_hit_ps, m_occupancy_ps, m_tick_ps;
   std::uint32_t m_sets = 0, m_ways = 0, m_line_shift = 0, m_plru_levels = 0;

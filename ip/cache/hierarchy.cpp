@@ -55,6 +55,28 @@ hierarchy::hierarchy(const std::string& name, const hierarchy_config& config,
   if (m_prefetcher) prefetch_cache().set_prefetcher(m_prefetcher.get(), values);
 }
 
+void hierarchy::set_observer(request_observer* o) {
+  m_observer = o;
+  m_l2.set_observer(o ? &m_l2_tap : nullptr);
+}
+
+time_ps hierarchy::observed_access(time_ps now, const request& r) {
+  if (!r.is_prefetch) m_observer->on_request(now, r, entry_level::nsb);
+  m_inside = true;
+  const time_ps done = m_nsb.access(now, r);
+  m_inside = false;
+  return done;
+}
+
+prefetch_status hierarchy::observed_prefetch(time_ps now, std::uint64_t address, unsigned depth,
+                                             std::uint64_t instruction_id) {
+  // A prefetch that evicts a dirty NSB line writes it back to the L2: not an outside request.
+  m_inside = true;
+  const prefetch_status status = m_nsb.prefetch(now, address, depth, instruction_id);
+  m_inside = false;
+  return status;
+}
+
 void hierarchy::enable_tracing(const std::string& prefix) {
   m_nsb.enable_tracing(prefix + ".nsb");
   m_l2.enable_tracing(prefix + ".l2");

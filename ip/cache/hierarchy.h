@@ -26,18 +26,43 @@ struct hierarchy_config {
   static cache_config default_l2();
 };
 
+// Where a demand request entered the hierarchy: the NSB (access()), or the L2 directly (a
+// requester that bypasses the NSB, such as the NPU's instruction fetch calling l2().access()).
+enum class entry_level : std::uint8_t { nsb, l2 };
+
+// Sees every demand request made to the hierarchy from outside, in call order, with its arrival
+// time and entry level; not the requests the levels make of each other (NSB fills and write-backs
+// at the L2), nor prefetches. The platform's NPU memory trace (--trace-npu-memory) is one.
+class request_observer {
+ public:
+  virtual ~request_observer() = default;
+  virtual void on_request(time_ps now, const request& r, entry_level at) = 0;
+};
+
 class hierarchy final : public timing_target {
  public:
   // Statistics under name.nsb, name.l2, name.dram. std::invalid_argument on a bad configuration.
   hierarchy(const std::string& name, const hierarchy_config& config, const prefetcher_environment& env = {},
             const value_source* values = nullptr);
+  // The levels point at each other (and the L2's observer at the hierarchy): not copyable.
+  hierarchy(const hierarchy&) = delete;
+  hierarchy& operator=(const hierarchy&) = delete;
 
   using timing_target::access;
-  time_ps access(time_ps now, const request& r) override { return m_nsb.access(now, r); }
+  time_ps access(time_ps now, const request& r) override {
+    if (__builtin_expect(m_observer != nullptr, 0)) return observed_access(now, r);
+    return m_nsb.access(now, r);
+  }
   prefetch_status prefetch(time_ps now, std::uint64_t address, unsigned depth,
                            std::uint64_t instruction_id) override {
+    if (__builtin_expect(m_observer != nullptr, 0))
+      return observed_prefetch(now, address, depth, instruction_id);
     return m_nsb.prefetch(now, address, depth, instruction_id);
   }
+
+  // Reports every outside demand request to `o` (not owned; nullptr: none). Without one the
+  // access path pays one predictable test.
+  void set_observer(request_observer* o);
 
   // VCD signals of every level under prefix.nsb, prefix.l2 (group cache) and prefix.dram (group
   // dram); the NPU calls it with its hierarchy's name. Standalone users leave it off.
@@ -47,8 +72,9 @@ class hierarchy final : public timing_target {
   cache& l2() { return m_l2; }
   dram& memory() { return m_dram; }
   prefetcher* active_prefetcher() { return m_prefetcher.get(); }
-  // The cache the prefetcher is attached to.
-  cache& prefetch_cache() { return m_config.prefetch_level == "l2" ? m_l2 : m_nsb; }
+  // The cache the prefetcher is attached to: the L2 when asked for or when the NSB is bypassed
+  // (size 0: it sees no accesses of its own).
+  cache& prefetch_cache() { return m_config.prefetch_level == "l2" || m_nsb.bypassed() ? m_l2 : m_nsb; }
   const hierarchy_config& config() const { return m_config; }
 
  private:
@@ -57,6 +83,26 @@ class hierarchy final : public timing_target {
   cache m_l2;
   cache m_nsb;
   std::unique_ptr<prefetcher> m_prefetcher;
+
+  // The L2's observer: reports the L2 requests made from outside, i.e. those that do not come
+  // from inside an NSB access or prefetch.
+  class l2_tap final : public access_observer {
+   public:
+    explicit l2_tap(hierarchy& owner) : m_owner(owner) {}
+    void observe(time_ps now, const request& r) override {
+      if (!m_owner.m_inside) m_owner.m_observer->on_request(now, r, entry_level::l2);
+    }
+
+   private:
+    hierarchy& m_owner;
+  };
+  time_ps observed_access(time_ps now, const request& r);
+  prefetch_status observed_prefetch(time_ps now, std::uint64_t address, unsigned depth,
+                                    std::uint64_t instruction_id);
+
+  request_observer* m_observer = nullptr;
+  l2_tap m_l2_tap{*this};
+  bool m_inside = false;  // within an NSB access or prefetch
 };
 
 }  // namespace nvr::mem

@@ -61,6 +61,14 @@ class timing_target {
   }
 };
 
+// Sees the demand requests a level is asked for, in call order, before it handles them (the NPU
+// memory trace of the platform). Not called for prefetch requests.
+class access_observer {
+ public:
+  virtual ~access_observer() = default;
+  virtual void observe(time_ps now, const request& r) = 0;
+};
+
 constexpr bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 constexpr unsigned log2_exact(std::uint64_t v) {

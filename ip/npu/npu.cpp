@@ -132,7 +132,7 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
   m_port = std::make_unique<dram_access>(*this);
   m_values = std::make_unique<dram_values>(*m_port);
   m_memory = std::make_unique<mem::hierarchy>(std::string(this->name()) + ".memory", m_config.memory,
-                                              mem::prefetcher_environment{}, m_values.get());
+                                              m_config.memory_environment, m_values.get());
   dma.register_invalidate_direct_mem_ptr(this, &npu::invalidate_dmi);
   for (unsigned op = 0; op < op_count; ++op)
     m_instructions.push_back(

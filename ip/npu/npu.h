@@ -38,6 +38,7 @@ struct npu_config {
   unsigned queue_depth = 8;       // entries per unit queue
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
   mem::hierarchy_config memory;
+  mem::prefetcher_environment memory_environment;  // the oracle's future (--oracle-trace)
 };
 
 class npu : public core::peripheral {

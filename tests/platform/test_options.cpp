@@ -177,4 +177,33 @@ TEST(options, bad_trace_settings_are_clear_errors) {
   expect_usage_error({"fw.elf", "--trace-window", "soon:"}, "--trace-window: 'soon' is not a time");
 }
 
+TEST(options, npu_memory_trace_and_oracle_trace) {
+  auto config = parse({"fw.elf"});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->npu_memory_trace, "");
+  EXPECT_EQ(config->oracle_trace, "");
+  config = parse(
+      {"fw.elf", "--trace-npu-memory", "npu.bin", "--prefetcher", "oracle", "--oracle-trace", "old.bin"});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->npu_memory_trace, "npu.bin");
+  EXPECT_EQ(config->oracle_trace, "old.bin");
+  EXPECT_EQ(config->soc.npu.memory.prefetcher, "oracle");
+  const std::string path = temporary_file("prefetcher = oracle\noracle-trace = from-file.bin\n");
+  config = parse({"fw.elf", "--config", path.c_str()});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->oracle_trace, "from-file.bin");
+  std::remove(path.c_str());
+
+  expect_usage_error({"fw.elf", "--trace-npu-memory", ""}, "--trace-npu-memory: needs a file name");
+  expect_usage_error({"fw.elf", "--prefetcher", "oracle"},
+                     "--prefetcher oracle: needs the future demand sequence; record a trace first with "
+                     "--trace-npu-memory FILE");
+  expect_usage_error({"fw.elf", "--oracle-trace", "t.bin"},
+                     "--oracle-trace: only --prefetcher oracle uses it");
+  expect_usage_error({"fw.elf", "--prefetcher", "stride", "--oracle-trace", "t.bin"},
+                     "--oracle-trace: only --prefetcher oracle uses it");
+  expect_usage_error({"fw.elf", "--prefetcher", "oracle", "--oracle-trace", ""},
+                     "--oracle-trace: needs a file name");
+}
+
 }  // namespace

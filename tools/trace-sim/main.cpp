@@ -106,12 +106,11 @@ int run(int argc, char** argv) {
 
   // The oracle's future: the demand lines of the cache it serves.
   mem::prefetcher_environment env;
-  const bool first_level = config.prefetch_level == "nsb" && config.nsb.size != 0;
-  env.future_lines =
-      trace::demand_lines(t, first_level ? config.nsb.line : config.l2.line, replay_config.repeat);
   const trace::trace_values values(t);
   std::unique_ptr<mem::hierarchy> h;
   try {
+    if (config.prefetcher == "oracle")
+      env.future_lines = trace::demand_lines(t, config, replay_config.repeat);
     h = std::make_unique<mem::hierarchy>("memory", config, env, &values);
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());

@@ -29,8 +29,15 @@ replay_result replay(mem::timing_target& top, const trace& t, const replay_confi
 // The same for the assembled hierarchy, calling it directly rather than through the interface.
 replay_result replay(mem::hierarchy& top, const trace& t, const replay_config& config);
 
-// The demand line addresses the first cache will see, in order (for the oracle).
+// The line addresses of every record, in order (`line`-byte lines).
 std::shared_ptr<const std::vector<std::uint64_t>> demand_lines(const trace& t, std::uint32_t line,
                                                                std::uint32_t repeat);
+// The demand line addresses the cache a prefetcher of `config` serves will see when the trace is
+// replayed `repeat` times, in order: the oracle's future. The NSB: the R / W records; a bypassed
+// NSB's L2: every record; the L2 behind an NSB: its fills and write-backs between the F records,
+// found by a replay without prefetcher. std::invalid_argument on a bad configuration.
+std::shared_ptr<const std::vector<std::uint64_t>> demand_lines(const trace& t,
+                                                               const mem::hierarchy_config& config,
+                                                               std::uint32_t repeat = 1);
 
 }  // namespace nvr::trace

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,8 +17,10 @@ namespace nvr::trace {
 struct record {
   std::uint64_t address = 0;
   std::uint64_t instruction_id = 0;
+  mem::time_ps time = 0;  // issue time in the recorded run (timed traces; 0 otherwise)
   std::uint32_t size = 0;
   bool is_write = false;
+  bool fetch = false;              // a read that enters at the L2, bypassing the NSB (op F)
   std::uint32_t value_offset = 0;  // into trace::values
   std::uint32_t value_count = 0;
 };
@@ -25,9 +28,12 @@ struct record {
 struct trace {
   std::vector<record> records;
   std::vector<std::int64_t> values;
+  bool timed = false;  // the records carry issue times (@TIME in text, binary version 2)
 
   void add(std::uint64_t address, std::uint32_t size, bool is_write, std::uint64_t instruction_id = 0,
            const std::vector<std::int64_t>& record_values = {});
+  // `r` with `count` values from `record_values` (its value_offset and value_count are replaced).
+  void add(record r, const std::int64_t* record_values, std::uint32_t count);
   // Inline: the replay loop builds one per access.
   mem::request request_of(const record& r) const {
     mem::request q;
@@ -53,14 +59,40 @@ enum class format { automatic, text, binary };
 format parse_format(const std::string& text);  // "auto", "text", "binary"; std::invalid_argument
 
 inline constexpr char binary_magic[8] = {'N', 'V', 'R', 'T', 'R', 'A', 'C', 'E'};
-inline constexpr std::uint32_t binary_version = 1;
+inline constexpr std::uint32_t binary_version = 2;  // 1: untimed records, 2: with issue times
 
 // `source` names the input in messages.
 trace read_text(std::istream& in, const std::string& source);
 trace read_binary(std::istream& in, const std::string& source);
 trace read_file(const std::string& path, format f = format::automatic);
 void write_text(std::ostream& out, const trace& t);
+// Version 2 when the trace is timed, else version 1.
 void write_binary(std::ostream& out, const trace& t);
+
+// Writes records to a file as they come, without keeping them (a recorded run can be long).
+class file_writer {
+ public:
+  // format::automatic picks binary for a name ending in ".bin", text otherwise. Binary files are
+  // timed (version 2); text lines carry @TIME when `timed`. `comment` heads a text file.
+  // trace_error when the file cannot be created.
+  file_writer(const std::string& path, format f, bool timed, const std::string& comment = {});
+  ~file_writer();
+  file_writer(const file_writer&) = delete;
+  file_writer& operator=(const file_writer&) = delete;
+
+  // `r`'s value_offset is ignored: its value_count values are `record_values`.
+  void add(const record& r, const std::int64_t* record_values);
+  // Flushes and closes; an error message naming the file, or empty.
+  std::string close();
+  std::uint64_t records() const { return m_records; }
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+  std::unique_ptr<std::ofstream> m_out;
+  bool m_binary, m_timed;
+  std::uint64_t m_records = 0;
+};
 
 // The values a trace's index loads returned, by element address: a value_source for
 // prefetchers that read memory (IMP reads future indices). The last value seen for an address
