@@ -204,6 +204,9 @@ class lazy_lines {
         m_op[i] = static_cast<std::int32_t>(m_w.dma.size());
       }
       op.value_count = static_cast<std::uint32_t>(m_w.values.size()) - op.value_offset;
+      op.value_start = static_cast<std::uint32_t>(std::max(m_next, m_base) - m_next);
+      op.value_bytes =
+          static_cast<std::uint32_t>(std::min(m_next + line_bytes, m_end) - std::max(m_next, m_base));
       m_w.dma.push_back(op);
       m_next += line_bytes;
     }

@@ -117,6 +117,9 @@ struct dma_op {
   std::uint64_t stream = 0;        // stream_id
   std::uint32_t value_offset = 0;  // into work::values: the index values of an index line
   std::uint32_t value_count = 0;
+  // The bytes of the line the values cover (an index array's first and last lines are partial):
+  // the request names them, so that value i lies at line + value_start + i * element.
+  std::uint32_t value_start = 0, value_bytes = 0;
 };
 
 // A range of local rows an instruction reads or writes (for dependency tracking).

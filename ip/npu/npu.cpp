@@ -446,6 +446,10 @@ npu::time_ps npu::schedule_dma(const work& w, time_ps start) {
     r.is_write = op.write;
     r.instruction_id = op.stream;
     if (op.value_count != 0) {
+      // The request names the bytes the values cover (still one line): value i at address + i *
+      // size / count, as mem::request says.
+      r.address = op.line + op.value_start;
+      r.size = op.value_bytes;
       r.values = &w.values[op.value_offset];
       r.value_count = op.value_count;
     }
