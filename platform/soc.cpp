@@ -11,6 +11,11 @@ npu::npu_config npu_settings(const soc_config& config) {
   npu::npu_config c = config.npu;
   c.dram_base = NVR_DRAM_BASE;
   c.dram_size = config.dram_size;
+  // A runahead prefetcher is a block of its own beside the NPU (soc.nvr), not the hierarchy's.
+  if (runahead::is_runahead(c.memory.prefetcher)) {
+    c.memory.prefetcher = "none";
+    c.memory.prefetcher_params.clear();
+  }
   return c;
 }
 }  // namespace
@@ -54,6 +59,13 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
   plic.irq_sources[NVR_IRQ_NPU].bind(irq_npu);
   plic.irq_external.bind(irq_external);
   cpu.irq_external.bind(irq_external);
+
+  if (runahead::is_runahead(config.npu.memory.prefetcher)) {
+    nvr = std::make_unique<runahead::runahead_unit>("nvr", config.npu.memory.prefetcher,
+                                                    config.npu.memory.prefetcher_params);
+    npu.memory().attach_prefetcher(&nvr->engine());
+    npu.nvr_snoop.bind(nvr->snoop);
+  }
 
   if (config.cpu_debug.enabled()) cpu_debug = std::make_unique<cpu::rv32_debug>(cpu, config.cpu_debug);
 }

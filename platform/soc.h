@@ -18,6 +18,7 @@
 #include "ip/cpu/rv32_debug.h"
 #include "ip/memory/ram.h"
 #include "ip/npu/npu.h"
+#include "ip/nvr/runahead_unit.h"
 #include "ip/plic/plic.h"
 #include "ip/testdev/sifive_test.h"
 #include "ip/uart/uart16550.h"
@@ -35,7 +36,7 @@ struct soc_config {
   std::uint64_t dram_size = NVR_DRAM_SIZE;
   sc_core::sc_time dram_latency = sc_core::sc_time(1, sc_core::SC_NS);  // per access as seen by the CPU
   std::string uart_output;                                              // empty: standard output
-  npu::npu_config npu;  // dram_base / dram_size are taken from the DRAM above
+  npu::npu_config npu;               // dram_base / dram_size are taken from the DRAM above
   cpu::rv32_debug_config cpu_debug;  // GDB stub and instruction trace (off by default)
 };
 
@@ -56,6 +57,8 @@ class soc : public sc_core::sc_module {
   plic::plic plic;
   testdev::sifive_test testdev;
   npu::npu npu;
+  // The runahead unit beside the NPU (--prefetcher nvr or dvr); null otherwise.
+  std::unique_ptr<runahead::runahead_unit> nvr;
 
   sc_core::sc_signal<bool> irq_timer{"irq_timer"};
   sc_core::sc_signal<bool> irq_software{"irq_software"};
@@ -64,7 +67,8 @@ class soc : public sc_core::sc_module {
   sc_core::sc_signal<bool> irq_npu{"irq_npu"};
 
   // VCD group "irq": the interrupt lines, traced at the simulated time of each edge.
-  trace::line_probes irq_probes{"irq_probes", "irq", {&irq_timer, &irq_software, &irq_external, &irq_uart0, &irq_npu}};
+  trace::line_probes irq_probes{
+      "irq_probes", "irq", {&irq_timer, &irq_software, &irq_external, &irq_uart0, &irq_npu}};
 
   // The CPU's GDB stub and instruction trace; null unless asked for (the CPU then runs its plain
   // loop).

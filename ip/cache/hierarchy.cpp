@@ -51,8 +51,15 @@ hierarchy::hierarchy(const std::string& name, const hierarchy_config& config,
       m_dram(name.empty() ? "" : name + ".dram", config.dram),
       m_l2(name.empty() ? "" : name + ".l2", config.l2, &m_dram),
       m_nsb(name.empty() ? "" : name + ".nsb", config.nsb, &m_l2),
-      m_prefetcher(prefetcher_factory::instance().make(config.prefetcher, config.prefetcher_params, env)) {
+      m_prefetcher(prefetcher_factory::instance().make(config.prefetcher, config.prefetcher_params, env)),
+      m_values(values) {
   if (m_prefetcher) prefetch_cache().set_prefetcher(m_prefetcher.get(), values);
+}
+
+void hierarchy::attach_prefetcher(prefetcher* p) {
+  if (m_prefetcher) throw std::logic_error("hierarchy: it has a prefetcher of its own");
+  m_external = p;
+  prefetch_cache().set_prefetcher(p, m_values);
 }
 
 void hierarchy::set_observer(request_observer* o) {

@@ -71,7 +71,10 @@ class hierarchy final : public timing_target {
   cache& nsb() { return m_nsb; }
   cache& l2() { return m_l2; }
   dram& memory() { return m_dram; }
-  prefetcher* active_prefetcher() { return m_prefetcher.get(); }
+  prefetcher* active_prefetcher() { return m_external ? m_external : m_prefetcher.get(); }
+  // Serves the hierarchy with a prefetcher someone else owns (the SoC's runahead unit) instead of
+  // its own; std::logic_error when it has one of its own.
+  void attach_prefetcher(prefetcher* p);
   // The cache the prefetcher is attached to: the L2 when asked for or when the NSB is bypassed
   // (size 0: it sees no accesses of its own).
   cache& prefetch_cache() { return m_config.prefetch_level == "l2" || m_nsb.bypassed() ? m_l2 : m_nsb; }
@@ -83,6 +86,8 @@ class hierarchy final : public timing_target {
   cache m_l2;
   cache m_nsb;
   std::unique_ptr<prefetcher> m_prefetcher;
+  prefetcher* m_external = nullptr;
+  const value_source* m_values;
 
   // The L2's observer: reports the L2 requests made from outside, i.e. those that do not come
   // from inside an NSB access or prefetch.

@@ -147,10 +147,7 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
   }
   // After the NPU's own signals, so the VCD groups list reads npu, cache, dram.
   m_memory->enable_tracing(std::string(this->name()) + ".memory");
-  if (mem::prefetcher* p = m_memory->active_prefetcher(); p && p->uses_instructions()) {
-    m_snoop = p;
-    m_snoop->on_enable(0, false);  // CTRL.nvr_enable resets to 0
-  }
+
   for (core::reg_base* r : registers()) r->set_min_access_size(4);
 
   ctrl.on_write([this](std::uint32_t v, const core::access_context& c) {
@@ -163,7 +160,7 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
     }
     m_enabled = enable;
     const bool nvr_on = (v & ctrl_nvr_enable) != 0;
-    if (m_snoop && nvr_on != ((ctrl.get() & ctrl_nvr_enable) != 0)) m_snoop->on_enable(t, nvr_on);
+    if (m_snoop && nvr_on != ((ctrl.get() & ctrl_nvr_enable) != 0)) m_snoop->enable(t, nvr_on);
     ctrl.set(v & (ctrl_enable | ctrl_nvr_enable));
   });
   status.on_read([this](const core::access_context& c) {
@@ -245,7 +242,28 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
   SC_THREAD(run);
 }
 
+// A runahead prefetcher the NPU's own hierarchy holds, reached without a port.
+class npu::direct_snoop final : public runahead::snoop_if {
+ public:
+  explicit direct_snoop(mem::prefetcher& p) : m_prefetcher(p) {}
+  void issued(const mem::instruction_event& e) override { m_prefetcher.on_instruction(e); }
+  void enable(mem::time_ps time, bool on) override { m_prefetcher.on_enable(time, on); }
+
+ private:
+  mem::prefetcher& m_prefetcher;
+};
+
 npu::~npu() = default;
+
+void npu::end_of_elaboration() {
+  if (nvr_snoop.size() != 0) {
+    m_snoop = nvr_snoop[0];
+  } else if (mem::prefetcher* p = m_memory->active_prefetcher(); p && p->uses_instructions()) {
+    m_direct_snoop = std::make_unique<direct_snoop>(*p);
+    m_snoop = m_direct_snoop.get();
+  }
+  if (m_snoop) m_snoop->enable(0, (ctrl.get() & ctrl_nvr_enable) != 0);  // CTRL resets to 0
+}
 
 void npu::invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end) { m_port->invalidate(start, end); }
 
@@ -558,7 +576,7 @@ void npu::step() {
     const time_ps ready = std::max(dispatch, m_unit_free[ui]);
     start = std::max(ready, dependency_time(m_work));
     m_stall_dependency += (start - ready) / cycle;
-    if (m_snoop) m_snoop->on_instruction(mem::instruction_event{start, seq, in.w});
+    if (m_snoop) m_snoop->issued(mem::instruction_event{start, seq, in.w});
     complete = m_work.dma.empty() ? start + std::max<time_ps>(m_work.cycles, 1) * cycle
                                   : schedule_dma(m_work, start);
     m_unit_free[ui] = complete;

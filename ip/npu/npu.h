@@ -27,6 +27,7 @@
 #include "core/trace/vcd.h"
 #include "ip/cache/hierarchy.h"
 #include "ip/npu/machine.h"
+#include "ip/nvr/snoop.h"
 
 namespace nvr::npu {
 
@@ -51,6 +52,9 @@ class npu : public core::peripheral {
 
   sc_core::sc_out<bool> irq{"irq"};
   tlm_utils::simple_initiator_socket<npu, 32> dma{"dma"};  // to the system bus (DRAM data)
+  // To the runahead unit beside the NPU (ip/nvr), if the SoC has one: each instruction as it
+  // issues, and CTRL.nvr_enable.
+  sc_core::sc_port<runahead::snoop_if, 1, sc_core::SC_ZERO_OR_MORE_BOUND> nvr_snoop{"nvr_snoop"};
 
   core::reg<std::uint32_t> id{*this, "id", 0x000, id_value, core::access_policy::read_only};
   core::reg<std::uint32_t> version{*this, "version", 0x004, version_value, core::access_policy::read_only};
@@ -117,6 +121,7 @@ class npu : public core::peripheral {
   };
 
   void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
+  void end_of_elaboration() override;
   void run();
   bool can_fetch() const;
   void step();  // fetches, executes and schedules one instruction
@@ -141,9 +146,11 @@ class npu : public core::peripheral {
   std::unique_ptr<dram_access> m_port;
   std::unique_ptr<dram_values> m_values;
   std::unique_ptr<mem::hierarchy> m_memory;
-  // The hierarchy's prefetcher when it snoops the instruction stream (runahead: nvr, dvr); it sees
-  // each instruction as it issues to its unit, and CTRL.nvr_enable switches it.
-  mem::prefetcher* m_snoop = nullptr;
+  // Where instructions and CTRL.nvr_enable go: the runahead unit bound to nvr_snoop, else the
+  // hierarchy's own prefetcher if it is a runahead one (a standalone NPU), else nowhere.
+  class direct_snoop;
+  std::unique_ptr<direct_snoop> m_direct_snoop;
+  runahead::snoop_if* m_snoop = nullptr;
   core::line_driver m_irq_driver{"irq_driver", irq};
   sc_core::sc_event m_kick;
   work m_work;
