@@ -423,6 +423,26 @@ TEST(Nvr, PredictsTheNextSpmmOfAColumnTileLoop) {
   EXPECT_EQ(stats["model"]["tables"]["sd"]["occupied"], 2);
 }
 
+TEST(Nvr, PredictsAcrossTheWrapOfATwoLevelLoop) {
+  // nrt_spmm's loops: row tiles r0 (outer, +16 rows here) and column tiles (inner, b += 16, four
+  // of them). The loop bound detector tells where the inner loop wraps (b back to its start, the
+  // first row moving on), so the predictions stay right across the wraps once it is confident.
+  rig r;
+  nvr_prefetcher p(nvr_params());
+  r.attach(p, two_halves(128));
+  r.insn(config_sparse(r.matrix));
+  std::vector<std::uint64_t> wrong_after;
+  for (std::uint32_t r0 = 0; r0 < 128; r0 += 16)
+    for (std::uint32_t j = 0; j < 4; ++j) {
+      r.insn(spmm(r.matrix.b + 16 * j, r0, 16));
+      r.run_for(30 * us);
+      wrong_after.push_back(p.predictions_wrong());
+    }
+  // Learning takes the first outer iterations; from the fourth on every prediction is right.
+  EXPECT_EQ(wrong_after.back(), wrong_after[3 * 4]);
+  EXPECT_GE(p.predictions_correct(), 5u * 4);  // 32 instructions: 25 right, 2 wrong while learning
+}
+
 TEST(Nvr, WithoutTheStrideDetectorNothingIsPredicted) {
   rig r;
   nvr_prefetcher p(nvr_params({{"sd", 0}}));
@@ -446,6 +466,74 @@ TEST(Nvr, WithoutTheChainDetectorNoBLines) {
   r.run_for(200 * us);
   EXPECT_TRUE(r.b_prefetches().empty());
   EXPECT_GT(p.final_stats()["index_loads"]["issued"].get<int>(), 0);  // it still streams the indices
+}
+
+namespace {
+
+// A gather of `count` table rows (16 int8 each, table = B's region: 1024 rows at 64 bytes)
+// through an index array at 0x40000; indices 5 and 7 lie outside the table.
+struct gather_case {
+  static constexpr std::uint64_t index = 0x40000;
+  std::vector<std::int32_t> indices;
+  void store(rig& r, std::size_t count) {
+    r.memory.add(index, 4 * count);
+    for (std::size_t i = 0; i < count; ++i) {
+      indices.push_back(i == 5 ? 5000 : i == 7 ? -3 : static_cast<std::int32_t>((i * 13) % 1024));
+      r.memory.write32(index + 4 * i, indices.back());
+    }
+  }
+  std::set<std::uint64_t> lines(const rig& r, std::size_t first, std::size_t end) const {
+    std::set<std::uint64_t> s;
+    for (std::size_t i = first; i < end; ++i)
+      if (indices[i] >= 0 && indices[i] < 1024)
+        s.insert(r.matrix.b + std::uint64_t(indices[i]) * r.matrix.stride);
+    return s;
+  }
+  std::array<std::uint32_t, 8> insn(const rig& r, std::uint8_t op, std::uint32_t count) const {
+    // gather / scatter: w1 index, w2 count, w3 table, w4 table rows, w5 row stride, w6 laddr, w7 cols.
+    return {op,    static_cast<std::uint32_t>(index),
+            count, static_cast<std::uint32_t>(r.matrix.b),
+            1024,  r.matrix.stride,
+            0,     16};
+  }
+};
+
+}  // namespace
+
+TEST(Nvr, GatherPrefetchesTheTableRowsOfValidIndices) {
+  for (std::uint8_t op : {std::uint8_t{npu::op_gather}, std::uint8_t{npu::op_scatter}}) {
+    rig r;
+    nvr_prefetcher p(nvr_params());
+    r.attach(p, own_lines(1));
+    gather_case g;
+    g.store(r, 40);
+    r.insn(g.insn(r, op, 40));
+    r.run_for(100 * us);
+    // Every lookup's row (distance 2: 32 lookups ahead covers the vectors from 0, 16 and 32),
+    // none for the indices outside [0, table rows).
+    EXPECT_EQ(r.b_lines(), g.lines(r, 0, 40)) << int(op);
+    EXPECT_EQ(p.final_stats()["model"]["vectors"]["masked_lanes"], 2 + (48 - 40)) << int(op);
+  }
+}
+
+TEST(Nvr, GatherStaysWithinDistance) {
+  rig r;
+  nvr_prefetcher p(nvr_params({{"distance", 1}}));
+  r.attach(p, own_lines(1));
+  gather_case g;
+  g.store(r, 64);
+  r.insn(g.insn(r, npu::op_gather, 64));
+  r.run_for(10 * us);
+  // Vectors of 16 lookups from 0 and 16: one tile ahead of the NPU at lookup 0, no further.
+  EXPECT_EQ(r.b_lines(), g.lines(r, 0, 32));
+  // The NPU uses the rows of lookups 0..20: the vector from 32 may go.
+  for (std::size_t i = 0; i <= 20; ++i) {
+    if (i == 5 || i == 7) continue;
+    r.now += 10 * ns;
+    r.access(r.matrix.b + std::uint64_t(g.indices[i]) * r.matrix.stride, npu::stream_gather_table);
+  }
+  r.run_for(10 * us);
+  EXPECT_EQ(r.b_lines(), g.lines(r, 0, 48));
 }
 
 TEST(Nvr, BadParametersAreRejected) {
