@@ -628,6 +628,33 @@ TEST(Dvr, DefaultEpisodeIsOneHundredTwentyEightLanes) {
   EXPECT_EQ(p.final_stats()["model"]["budget_stops"], 0);
 }
 
+TEST(Dvr, EpisodesStopAtTheLoopBound) {
+  rig r;
+  dvr_prefetcher p(parse_dvr_config({}));
+  r.attach(p, four_a_row(64));
+  r.insn(config_sparse(r.matrix));
+  // A first loop of 100 indices (rows 0..24): the EWMA loop bound learns 100.
+  r.insn(spmm(r.matrix.b, 0, 25));
+  r.access(r.matrix.col_idx, npu::stream_spmm_col_idx, 100);
+  r.insn(spmm(r.matrix.b, 25, 25));  // the next loop, from index 100
+  EXPECT_EQ(p.final_stats()["model"]["loop_bound_ewma"], 100);
+  r.access(r.matrix.col_idx + 400, npu::stream_spmm_col_idx, 100);
+  for (std::int32_t j = 100; j < 116; ++j) {
+    r.now += 10 * ns;
+    r.access(r.matrix.b + std::uint64_t(j) * r.matrix.stride, npu::stream_spmm_b);
+  }
+  r.later(50 * us);
+  r.later(50 * us);
+  // The loop starts at the line of its first index load (position 96); after the 16 of discovery
+  // the episode takes the 84 lanes left of the 100 (positions 112..195), not 128; the lines of
+  // 112..115 are there already (the NPU's own loads).
+  EXPECT_EQ(p.episodes(), 1u);
+  EXPECT_EQ(p.final_stats()["model"]["lanes"], 84);
+  std::set<std::uint64_t> expected;
+  for (std::uint64_t j = 116; j < 196; ++j) expected.insert(r.matrix.b + j * r.matrix.stride);
+  EXPECT_EQ(r.b_lines(), expected);
+}
+
 TEST(Dvr, DisabledIssuesNothing) {
   rig r;
   dvr_prefetcher p(parse_dvr_config({{"discovery", 0}}));
