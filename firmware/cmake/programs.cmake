@@ -2,6 +2,6 @@
 # firmware/CMakeLists.txt: the host side declares the ELF files as byproducts of the firmware
 # target, the firmware side builds them. A new program is added here and in its folder's
 # CMakeLists.txt (see firmware/README.md).
-set(NVR_FIRMWARE_TESTS hello irq traps selftest exitcode npu npu_kernels debugee spin)
+set(NVR_FIRMWARE_TESTS hello irq traps selftest exitcode npu npu_kernels nvr_switch debugee spin)
 set(NVR_FIRMWARE_BENCHES compute)
 set(NVR_FIRMWARE_PROGRAMS ${NVR_FIRMWARE_TESTS} ${NVR_FIRMWARE_BENCHES})

@@ -120,7 +120,11 @@ void loop_bound_detector::observe(std::uint64_t key, std::int64_t value) {
   } else {
     // The run ended after iteration + 1 values: its trip count enters the EWMA (weight 1/4).
     const std::uint32_t trip = std::min(e.iteration + 1, max_count);
-    e.ewma = e.ewma == 0 ? trip : std::min((3 * e.ewma + trip + 2) / 4, max_count);
+    std::uint32_t next = e.ewma == 0 ? trip : std::min((3 * e.ewma + trip + 2) / 4, max_count);
+    // Integer rounding alone stalls within [trip - 1, trip + 2] and would never match the trip
+    // count again: step at least one toward it.
+    if (next == e.ewma && trip != e.ewma) next = trip > e.ewma ? e.ewma + 1 : e.ewma - 1;
+    e.ewma = next;
     e.confidence = trip == e.ewma ? up(e.confidence) : down(e.confidence);
     e.start_delta = value - e.start;
     e.start = value;

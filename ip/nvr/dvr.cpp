@@ -81,7 +81,11 @@ void dvr_prefetcher::demand(const mem::access_event& e) {
   }
   if (m_chain.first < 0 || m_discovered < m_config.discovery) return;
   if (m_next < 0) m_next = m_chain.first + m_config.discovery;  // after the discovery tile
-  if (!pending()) m_episode_wanted = true;
+  if (!pending() && !m_episode_wanted) {
+    // The episode starts at this demand access, not at the time the unit last worked.
+    m_episode_wanted = true;
+    start_at(e.time);
+  }
 }
 
 bool dvr_prefetcher::step(time_ps horizon) {
@@ -102,8 +106,8 @@ bool dvr_prefetcher::step(time_ps horizon) {
         (line_of(m_chain.index_base + 4 * static_cast<std::uint64_t>(m_next + n - 1)) - first_line) / line() +
         1);
   };
-  if (index_lines(lanes) + lanes > static_cast<std::int64_t>(m_config.budget)) {
-    ++m_budget_stops;
+  const bool limited = index_lines(lanes) + lanes > static_cast<std::int64_t>(m_config.budget);
+  if (limited) {
     while (lanes > 1 && index_lines(lanes) + lanes > static_cast<std::int64_t>(m_config.budget)) --lanes;
   }
   time_ps ready = cursor();
@@ -126,6 +130,7 @@ bool dvr_prefetcher::step(time_ps horizon) {
   m_next += lanes;
   m_lanes += static_cast<std::uint64_t>(lanes);
   ++m_episodes;
+  if (limited) ++m_budget_stops;  // counted once per episode, not per attempt waiting for indices
   m_episode_wanted = false;
   set_position(m_next, 1);
   return true;

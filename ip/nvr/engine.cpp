@@ -3,6 +3,7 @@
 
 #include "core/trace/vcd.h"
 #include "ip/cache/mem_trace.h"
+#include "ip/npu/machine.h"
 #include "ip/nvr/runahead.h"
 
 namespace nvr::runahead {
@@ -68,7 +69,14 @@ void runahead_engine::on_enable(time_ps time, bool enabled) { m_enable_events.em
 
 void runahead_engine::on_instruction(const mem::instruction_event& e) {
   advance(e.time);
-  if (!m_enabled) return;
+  if (!m_enabled) {
+    // The sparse state is latched even while off: firmware may configure a matrix with runahead
+    // off and switch it on before the spmm (else the unit would follow the previous matrix).
+    const auto& w = e.words;
+    if (static_cast<std::uint8_t>(w[0]) == npu::op_config_sparse)
+      m_sparse = sparse_config{true, w[1], w[2], w[3], w[4]};
+    return;
+  }
   ++m_instructions;
   start_at(e.time);
   snoop(e);
@@ -120,7 +128,7 @@ void runahead_engine::advance(time_ps horizon) {
       ++m_toggles;
       m_enabled = on;
       if (!on) {
-        m_pending.clear();
+        clear_pending();
         m_index_pending.clear();
         disabled();
       }
@@ -249,8 +257,12 @@ bool runahead_engine::drain(time_ps horizon) {
     }
     if (m_outstanding.size() >= window_lines()) {
       ++m_window_stalls;
+      m_window_blocked = true;
       return false;
     }
+    // A full window frees up by a demand use, an eviction or expiry: at this event, not before.
+    if (m_window_blocked) start_at(horizon);
+    m_window_blocked = false;
     // One vector prefetch per cycle: its lines go to the cache together (each still needs a
     // prefetch MSHR).
     const bool same_vector = q.vector == m_last_vector;

@@ -167,37 +167,59 @@ void nvr_prefetcher::snoop(const mem::instruction_event& e) {
     m_tasks.pop_front();
     m_row_open = false;
   }
-  if (!m_tasks.empty()) {
-    task& p = m_tasks.front();
+  // The oldest prediction not confirmed yet: one the unit walked to its end already, else the one
+  // it is walking.
+  const bool walked = !m_walked.empty();
+  std::int64_t position = 0;
+  if (walked || !m_tasks.empty()) {
+    task& p = walked ? m_walked.front() : m_tasks.front();
     if (same_addresses(p, t)) {
-      // Predicted right: the unit is already running ahead inside it.
+      // Predicted right: the unit is already running ahead inside it (or past it).
       ++m_predict_hits;
-      p.predicted = false;
-      p.fields = t.fields;
-      p.snooped = t.snooped;
+      position = p.base_tag;
+      if (walked) {
+        m_walked.pop_front();
+      } else {
+        p.predicted = false;
+        p.fields = t.fields;
+        p.snooped = t.snooped;
+      }
     } else {
       ++m_predict_misses;
+      m_walked.clear();
       m_tasks.clear();
       m_row_open = false;
       clear_pending();
       m_tasks.push_back(t);
       number(m_tasks.back());
+      position = m_tasks.front().base_tag;
     }
   } else {
     m_row_open = false;
     m_tasks.push_back(t);
     number(m_tasks.back());
+    position = m_tasks.front().base_tag;
   }
-  set_npu_position(m_tasks.front().base_tag);  // the NPU starts this instruction now
+  set_npu_position(position);  // the NPU starts this instruction now
   // Later predictions extend from what is now known.
   while (m_tasks.size() > 1 && m_tasks.back().predicted) m_tasks.pop_back();
-  m_last = m_tasks.back();
+  if (!m_tasks.empty())
+    m_last = m_tasks.back();
+  else if (!m_walked.empty())
+    m_last = m_walked.back();
+  else
+    m_last = t;
   m_predicted_since_snoop = 0;
   top_up_predictions();
-  set_position(m_tasks.front().row, static_cast<std::uint32_t>(m_tasks.size()));
+  if (!m_tasks.empty()) set_position(m_tasks.front().row, static_cast<std::uint32_t>(m_tasks.size()));
 }
 
 void nvr_prefetcher::finish_task() {
+  // A prediction walked to its end before the NPU dispatched it stays to be confirmed.
+  if (m_tasks.front().predicted) {
+    m_walked.push_back(m_tasks.front());
+    if (m_walked.size() > 64) m_walked.pop_front();
+  }
   m_tasks.pop_front();
   m_row_open = false;
   ++m_tasks_walked;
@@ -253,20 +275,27 @@ bool nvr_prefetcher::step(time_ps horizon) {
   return next_vector(t, horizon);
 }
 
-bool nvr_prefetcher::ahead_limit(std::int64_t tag) {
+bool nvr_prefetcher::ahead_limit(std::int64_t tag, time_ps horizon) {
   // `distance` tiles of 16 rows (lookups) ahead of the NPU, no further.
-  if (tag <= npu_position() + 16 * static_cast<std::int64_t>(m_config.distance)) return false;
+  if (tag <= npu_position() + 16 * static_cast<std::int64_t>(m_config.distance)) {
+    // Released by the NPU's progress: the unit learns of it at this event, not before.
+    if (m_distance_blocked) start_at(horizon);
+    m_distance_blocked = false;
+    return false;
+  }
   ++m_distance_stalls;
+  m_distance_blocked = true;
   return true;
 }
 
 bool nvr_prefetcher::begin_row(task& t, time_ps horizon) {
-  if (ahead_limit(tag_of(t, t.row))) return false;
+  if (ahead_limit(tag_of(t, t.row), horizon)) return false;
   const std::uint64_t at = t.sparse.row_ptr + 4 * static_cast<std::uint64_t>(t.row);
   time_ps r0 = 0, r1 = 0;
   if (!load_index(at, horizon, r0)) return false;
   if (line_of(at + 4) != line_of(at) && !load_index(at + 4, horizon, r1)) return false;
-  prefetch_index(line_of(at + 4) + line(), cursor());  // the next rows' bounds
+  if (m_config.index_degree != 0)
+    prefetch_index(line_of(at + 4) + line(), cursor());  // the next rows' bounds
   std::int64_t start = 0, end = 0;
   if (!read_index(at, start) || !read_index(at + 4, end) || start < 0 || end < start ||
       end - start > (1 << 24)) {
@@ -299,7 +328,7 @@ bool nvr_prefetcher::next_vector(task& t, time_ps horizon) {
   const chain_detector::entry& c = m_scd.at(slot);
   const std::int64_t from = c.last_prefetched;
   const std::int64_t to = std::min(from + static_cast<std::int64_t>(m_config.vector_size), c.ss_end);
-  if (t.type != kind::spmm && ahead_limit(tag_of(t, from))) return false;
+  if (t.type != kind::spmm && ahead_limit(tag_of(t, from), horizon)) return false;
   const std::uint64_t first_line = line_of(t.index_base + 4 * static_cast<std::uint64_t>(from));
   const std::uint64_t last_line = line_of(t.index_base + 4 * static_cast<std::uint64_t>(to - 1));
   time_ps ready = cursor();
@@ -369,6 +398,7 @@ void nvr_prefetcher::demand(const mem::access_event& e) {
 
 void nvr_prefetcher::disabled() {
   m_tasks.clear();
+  m_walked.clear();
   m_last.reset();
   m_row_open = false;
 }

@@ -73,7 +73,10 @@ class runahead_engine : public mem::prefetcher {
   // Remembers `tag` for a line the unit touched: a demand for it places the NPU.
   void remember(std::uint64_t line, std::int64_t tag);
   bool pending() const { return !m_pending.empty(); }
-  void clear_pending() { m_pending.clear(); }
+  void clear_pending() {
+    m_pending.clear();
+    m_window_blocked = false;
+  }
   // Issues queued lines up to `horizon`; false when blocked (window, MSHRs or time).
   bool drain(time_ps horizon);
 
@@ -123,6 +126,7 @@ class runahead_engine : public mem::prefetcher {
   std::uint64_t m_vectors_queued = 0, m_last_vector = 0;
   time_ps m_vector_time = 0;
   bool m_advancing = false;
+  bool m_window_blocked = false;
 
   struct trace_signals;
   std::unique_ptr<trace_signals> m_trace;
@@ -191,7 +195,7 @@ class nvr_prefetcher final : public runahead_engine {
     t.base_tag = m_next_tag;
     m_next_tag += std::max<std::int64_t>(t.row_end - t.row, 0);
   }
-  bool ahead_limit(std::int64_t tag);  // true when `tag` is too far ahead of the NPU
+  bool ahead_limit(std::int64_t tag, time_ps horizon);  // true when `tag` is too far ahead of the NPU
 
   void snoop(const mem::instruction_event& e) override;
   bool step(time_ps horizon) override;
@@ -218,7 +222,9 @@ class nvr_prefetcher final : public runahead_engine {
   loop_bound_detector m_lbd;
   chain_detector m_scd;
   vector_generator m_vmig;
-  std::deque<task> m_tasks;  // snooped instructions not yet walked, then predicted ones
+  std::deque<task> m_tasks;   // snooped instructions not yet walked, then predicted ones
+  std::deque<task> m_walked;  // predictions walked to their end, not yet dispatched by the NPU
+  bool m_distance_blocked = false;
   std::optional<task> m_last;
   unsigned m_predicted_since_snoop = 0;
   std::int64_t m_next_tag = 0;
