@@ -1,0 +1,130 @@
+// The float32 and integer models on the real checkpoint: the float story, the integer model's
+// determinism and its agreement with the float model, sparse (CSR) against dense.
+#include <gtest/gtest.h>
+
+#include "tests/workloads/llm/llm_test_files.h"
+#include "workloads/llm/float_model.h"
+#include "workloads/llm/int_model.h"
+#include "workloads/llm/prompts.h"
+#include "workloads/llm/tokenizer.h"
+
+using namespace nvr::llm;
+
+namespace {
+
+std::string text_of(const tokenizer& t, const std::vector<int>& ids) {
+  std::string s;
+  for (std::size_t i = 1; i < ids.size(); ++i) s += t.decode(ids[i - 1], ids[i]);
+  return s;
+}
+
+}  // namespace
+
+TEST(LlmFloat, GreedyStoryFromBos) {
+  const checkpoint c = read_checkpoint(llm_test::checkpoint_path);
+  const tokenizer t = tokenizer::read(llm_test::tokenizer_path, c.cfg.vocab_size);
+  float_model m(c);
+  const generation g = generate(m, {bos_token}, 20);
+  EXPECT_EQ(g.prompt_length, 1u);
+  EXPECT_EQ(g.tokens.size(), 21u);
+  EXPECT_EQ(text_of(t, g.tokens).rfind("Once upon a time, there was a little girl named Lily.", 0), 0u)
+      << text_of(t, g.tokens);
+}
+
+TEST(LlmFloat, ForwardRejectsBadTokenAndPosition) {
+  float_model m(read_checkpoint(llm_test::checkpoint_path));
+  EXPECT_THROW(m.forward(512, 0), std::out_of_range);
+  EXPECT_THROW(m.forward(-1, 0), std::out_of_range);
+  EXPECT_THROW(m.forward(1, 512), std::out_of_range);
+  EXPECT_THROW(generate(m, {}, 3), std::invalid_argument);
+}
+
+TEST(LlmFloat, GenerationStopsAtTheEndOfTheContext) {
+  llm_test::shape s;  // seq_len 8
+  float_model m(parse_checkpoint(llm_test::synthetic_checkpoint(s), "c"));
+  const generation g = generate(m, {bos_token, 5, 6}, 100);
+  // Random weights may emit BOS/EOS (a stop); never more than the context.
+  EXPECT_LE(g.tokens.size(), 8u);
+  EXPECT_EQ(generate(m, {bos_token, 5, 6}, 0).tokens.size(), 3u);
+}
+
+TEST(LlmInt, GreedyStoryFromBosIsDeterministic) {
+  const checkpoint c = read_checkpoint(llm_test::checkpoint_path);
+  const tokenizer t = tokenizer::read(llm_test::tokenizer_path, c.cfg.vocab_size);
+  int_model a(c), b(c);
+  const generation ga = generate(a, {bos_token}, 60), gb = generate(b, {bos_token}, 60);
+  EXPECT_EQ(ga.tokens, gb.tokens);
+  EXPECT_EQ(text_of(t, ga.tokens).rfind("Once upon a time, there was a little girl named Lily.", 0), 0u)
+      << text_of(t, ga.tokens);
+  // Bit-exact logits at every position, also when the model is rerun (cache overwritten).
+  for (std::size_t pos = 0; pos < ga.tokens.size(); ++pos) {
+    const auto la = a.forward(ga.tokens[pos], static_cast<int>(pos));
+    ASSERT_EQ(la, b.forward(ga.tokens[pos], static_cast<int>(pos))) << pos;
+  }
+}
+
+TEST(LlmInt, LogitsOfTheFirstTokenAreCloseToFloat) {
+  const checkpoint c = read_checkpoint(llm_test::checkpoint_path);
+  float_model f(c);
+  int_model q(c);
+  const auto& lf = f.forward(bos_token, 0);
+  const auto& lq = q.forward(bos_token, 0);
+  double err = 0.0, norm = 0.0;
+  for (std::size_t i = 0; i < lf.size(); ++i) {
+    const double d = lq[i] / 4096.0 - lf[i];
+    err += d * d;
+    norm += double{lf[i]} * lf[i];
+  }
+  EXPECT_LT(std::sqrt(err / norm), 0.05);  // measured 0.017 (int8 weights and activations)
+}
+
+// Teacher-forced top-1 agreement of int vs float over the fixed prompt set, 64 tokens each
+// (measured 567/586 = 96.8%; the tool reports 96.7% at 200 tokens, 97.0% at 400). A handful of near-ties
+// between the two best tokens are expected to flip under int8; a broken operator drops this far below 90%.
+TEST(LlmInt, TopOneAgreementWithFloat) {
+  const checkpoint c = read_checkpoint(llm_test::checkpoint_path);
+  const tokenizer t = tokenizer::read(llm_test::tokenizer_path, c.cfg.vocab_size);
+  float_model f(c);
+  int_model q(c);
+  agreement total;
+  for (const char* p : agreement_prompts) {
+    const generation g = generate(f, t.encode(p, true), 64);
+    const agreement a = compare(f, q, g.tokens);
+    total.agree += a.agree;
+    total.total += a.total;
+  }
+  EXPECT_GT(total.total, 500u);
+  EXPECT_GE(total.fraction(), 0.93) << total.agree << "/" << total.total;
+}
+
+TEST(LlmInt, SparseCsrEqualsDenseWithZeros) {
+  checkpoint c = read_checkpoint(llm_test::checkpoint_path);
+  prune(c, 0.6);
+  int_model dense(c, false), sparse(c, true);
+  EXPECT_EQ(dense.linear_weights(), sparse.linear_weights());
+  EXPECT_LE(dense.linear_nonzeros(), dense.linear_weights() * 4 / 10 + 35);  // floor per matrix
+  const std::vector<int> tokens = {bos_token, 400, 300, 261, 70, 90};
+  for (std::size_t pos = 0; pos < tokens.size(); ++pos) {
+    const auto ld = dense.forward(tokens[pos], static_cast<int>(pos));
+    ASSERT_EQ(ld, sparse.forward(tokens[pos], static_cast<int>(pos))) << pos;
+  }
+}
+
+TEST(LlmInt, ForwardRejectsBadTokenAndPosition) {
+  int_model m(read_checkpoint(llm_test::checkpoint_path));
+  EXPECT_THROW(m.forward(512, 0), std::out_of_range);
+  EXPECT_THROW(m.forward(0, -1), std::out_of_range);
+  EXPECT_THROW(m.forward(0, 512), std::out_of_range);
+}
+
+TEST(LlmInt, SyntheticCheckpointRuns) {
+  // Shapes other than stories260K: an unshared classifier, one KV head for two query heads.
+  llm_test::shape s;
+  s.vocab = -16;
+  const checkpoint c = parse_checkpoint(llm_test::synthetic_checkpoint(s, 3), "c");
+  int_model q(c);
+  float_model f(c);
+  const generation g = generate(f, {bos_token, 4, 9}, 5);
+  const agreement a = compare(f, q, g.tokens);
+  EXPECT_EQ(a.total, g.tokens.size());
+}

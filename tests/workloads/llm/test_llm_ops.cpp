@@ -1,0 +1,131 @@
+// The integer operators of the LLM reference against hand-computed cases.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "workloads/llm/int_ops.h"
+
+using namespace nvr::llm;
+
+TEST(LlmOps, DyadicScales) {
+  // The largest shift whose multiplier fits in int32.
+  const dyadic half = to_dyadic(0.5);
+  EXPECT_EQ(half.m, 1 << 30);
+  EXPECT_EQ(half.shift, 31u);
+  const dyadic third = to_dyadic(1.0 / 3.0);
+  EXPECT_EQ(third.m, 1431655765);
+  EXPECT_EQ(third.shift, 32u);
+  EXPECT_EQ(to_dyadic(2e9).m, 2000000000);              // shift 0
+  EXPECT_THROW(to_dyadic(3e9), std::invalid_argument);  // > INT32_MAX even at shift 0
+  const dyadic_vector v = to_dyadic(std::vector<double>{1.0, 0.25, 0.0});
+  EXPECT_EQ(v.shift, 30u);
+  EXPECT_EQ(v.m, (std::vector<std::int32_t>{1 << 30, 1 << 28, 0}));
+  EXPECT_EQ(to_dyadic(0.0).m, 0);
+  EXPECT_THROW(to_dyadic(-1.0), std::invalid_argument);
+  EXPECT_THROW(to_dyadic(std::nan("")), std::invalid_argument);
+}
+
+TEST(LlmOps, MulRoundsHalfUpAndSaturates) {
+  EXPECT_EQ(mul(1000, 3, 2), 750);
+  EXPECT_EQ(mul(-5, 1, 1), -2);  // -2.5 -> -2
+  EXPECT_EQ(mul(5, 1, 1), 3);
+  EXPECT_EQ(mul(INT32_MAX, 4, 1), INT32_MAX);
+  EXPECT_EQ(mul(INT32_MIN, 4, 1), INT32_MIN);
+  EXPECT_EQ(add(INT32_MAX, 1), INT32_MAX);
+  EXPECT_EQ(add(-3, 1), -2);
+}
+
+TEST(LlmOps, QuantisePerToken) {
+  const qvec q = quantise(std::vector<std::int32_t>{10, -20, 5});
+  EXPECT_EQ(q.amax, 20);
+  EXPECT_EQ(q.q, (std::vector<std::int8_t>{64, -127, 32}));  // 63.5 -> 64, 31.75 -> 32
+  const qvec z = quantise(std::vector<std::int32_t>{0, 0});
+  EXPECT_EQ(z.amax, 0);
+  EXPECT_EQ(z.q, (std::vector<std::int8_t>{0, 0}));
+}
+
+TEST(LlmOps, IntegerExpAndSoftmax) {
+  // iexp in Q.12: e^0 = 4096; e^-1: y = -4096 - 2048 + 256 = -5888, q = 1, r = 1792,
+  // (4096 - 896) >> 1 = 1600 (e^-1 * 4096 = 1507: the shift-exp's error).
+  EXPECT_EQ(npu_ref::iexp(0, softmax_bits), 4096);
+  EXPECT_EQ(npu_ref::iexp(-4096, softmax_bits), 1600);
+  // Softmax {0, -1}: e = {4096, 1600}, s = 5696, p = {4096 * 32768 / 5696, 1600 * 32768 / 5696}.
+  const auto p = npu_ref::isoftmax({0, -4096}, softmax_bits, softmax_clip);
+  EXPECT_EQ(p, (std::vector<std::int64_t>{23563, 9204}));
+  // Only differences count; -20 is clipped to -15: q = 21, so its exp is 0.
+  EXPECT_EQ(npu_ref::isoftmax({7 << 12, -13 * 4096}, softmax_bits, softmax_clip),
+            (std::vector<std::int64_t>{32768, 0}));
+}
+
+TEST(LlmOps, IntegerRmsnorm) {
+  // ms = (9 + 16) / 2 = 12, isqrt = 3: {3 * 4096 / 3, 4 * 4096 / 3 = 5461.3}.
+  EXPECT_EQ(rmsnorm({3, 4}), (std::vector<std::int32_t>{4096, 5461}));
+  // A realistic Q.12 row: {1.0, -1.0, 1.0, -1.0} has rms 1.
+  EXPECT_EQ(rmsnorm({4096, -4096, 4096, -4096}), (std::vector<std::int32_t>{4096, -4096, 4096, -4096}));
+  // All zeros: rms taken as 1.
+  EXPECT_EQ(rmsnorm({0, 0}), (std::vector<std::int32_t>{0, 0}));
+}
+
+TEST(LlmOps, IntegerRope) {
+  const rope_table t(4, 8);
+  EXPECT_EQ(t.cos(0, 0), 16384);
+  EXPECT_EQ(t.sin(0, 3), 0);
+  EXPECT_EQ(t.cos(1, 0), 8852);   // cos(1) * 2^14 = 8852.2
+  EXPECT_EQ(t.sin(1, 0), 13787);  // sin(1) * 2^14 = 13786.6
+  // theta_j = 10000^(-2j/8): j = 2 gives 0.01 rad at position 1.
+  EXPECT_EQ(t.sin(1, 2), static_cast<std::int32_t>(std::lround(std::sin(0.01) * 16384)));
+  // Position 0 is the identity; position 1 rotates (4096, 0) by 1 rad:
+  // (4096 * 8852 / 2^14, 4096 * 13787 / 2^14) = (2213, 3446.75 -> 3447).
+  std::int32_t v[8] = {4096, 0, 100, -100, 5, 6, 7, 8};
+  std::int32_t w[8];
+  std::copy(v, v + 8, w);
+  rope(w, 8, 8, 0, t);
+  EXPECT_TRUE(std::equal(v, v + 8, w));
+  rope(v, 8, 8, 1, t);
+  EXPECT_EQ(v[0], 2213);
+  EXPECT_EQ(v[1], 3447);
+  // The pair of j = 0 in the second head is rotated by the same angle.
+  std::int32_t two_heads[4] = {4096, 0, 4096, 0};
+  rope(two_heads, 4, 2, 1, t);
+  EXPECT_EQ(two_heads[2], 2213);
+  EXPECT_EQ(two_heads[3], 3447);
+}
+
+TEST(LlmOps, LinearPerChannelRequant) {
+  // Row 0 {1, -0.5, 0.25}: scale 1/127, int8 {127, -64, 32}; row 1 all zero (scale 0).
+  const qlinear l = quantise_linear({1.0f, -0.5f, 0.25f, 0.0f, 0.0f, 0.0f}, 2, 3, false);
+  EXPECT_EQ(l.w.data, (std::vector<std::int8_t>{127, -64, 32, 0, 0, 0}));
+  // Requant factor of row 0: (1/127) * 2^28 / (127 * 2^12) = 2^16 / 16129 = 4.063: shift 28.
+  EXPECT_EQ(l.requant.shift, 28u);
+  EXPECT_EQ(l.requant.m[0], 1090717716);  // round(2^44 / 16129)
+  EXPECT_EQ(l.requant.m[1], 0);
+  // Input 1.0 in the first lane: q 127 with amax 4096 (Q.12). acc = 16129, t = 65536,
+  // y = 65536 * 4096 >> 16 = 4096 = 1.0 in Q.12.
+  const qvec x{{127, 0, 0}, 4096};
+  EXPECT_EQ(matvec(l, x.q), (std::vector<std::int32_t>{16129, 0}));
+  EXPECT_EQ(linear(l, x), (std::vector<std::int32_t>{4096, 0}));
+  // The input (1, 1, 1) * 0.5: q {127, 127, 127}, amax 2048: 0.5 * 0.75 = 0.375 (1536);
+  // acc = 127 * 95 = 12065, t = round(12065 * 4.063) = 49023, y = 49023 * 2048 / 65536 = 1532.
+  EXPECT_EQ(linear(l, qvec{{127, 127, 127}, 2048}), (std::vector<std::int32_t>{1532, 0}));
+  EXPECT_THROW(matvec(l, {1, 2}), std::invalid_argument);
+}
+
+TEST(LlmOps, SparseLinearEqualsDense) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> w(40 * 33);
+  for (auto& x : w) x = rng() % 4 == 0 ? u(rng) : 0.0f;  // ~75% zeros, some rows empty below
+  for (int c = 0; c < 33; ++c) w[static_cast<std::size_t>(7 * 33 + c)] = 0.0f;
+  const qlinear dense = quantise_linear(w, 40, 33, false), sparse = quantise_linear(w, 40, 33, true);
+  EXPECT_TRUE(sparse.sparse);
+  EXPECT_EQ(sparse.csr.values.size(),
+            static_cast<std::size_t>(
+                std::count_if(dense.w.data.begin(), dense.w.data.end(), [](std::int8_t v) { return v; })));
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<std::int32_t> x(33);
+    for (auto& v : x) v = static_cast<std::int32_t>(rng() % 20001) - 10000;
+    const qvec q = quantise(x);
+    EXPECT_EQ(linear(dense, q), linear(sparse, q));
+  }
+}
