@@ -19,32 +19,40 @@ std::vector<float> fold(const std::vector<float>& w, const std::vector<float>& g
 
 int_model::int_model(const checkpoint& c, bool sparse)
     : m_cfg(c.cfg), m_rope(c.cfg.seq_len, c.cfg.head_size()) {
-  const config& g = m_cfg;
-  const int dim = g.dim, hid = g.hidden_dim, kv = g.kv_dim();
-  for (const layer_weights& w : c.layers) {
-    m_layers.push_back(
-        {quantise_linear(fold(w.wq, w.rms_att), dim, dim, sparse),
-         quantise_linear(fold(w.wk, w.rms_att), kv, dim, sparse),
-         quantise_linear(fold(w.wv, w.rms_att), kv, dim, sparse), quantise_linear(w.wo, dim, dim, sparse),
-         quantise_linear(fold(w.w1, w.rms_ffn), hid, dim, sparse), quantise_linear(w.w2, dim, hid, sparse),
-         quantise_linear(fold(w.w3, w.rms_ffn), hid, dim, sparse)});
+  // Scales too large for an int32 multiplier: a checkpoint this model cannot represent.
+  try {
+    const config& g = m_cfg;
+    const int dim = g.dim, hid = g.hidden_dim, kv = g.kv_dim();
+    for (const layer_weights& w : c.layers) {
+      m_layers.push_back(
+          {quantise_linear(fold(w.wq, w.rms_att), dim, dim, sparse),
+           quantise_linear(fold(w.wk, w.rms_att), kv, dim, sparse),
+           quantise_linear(fold(w.wv, w.rms_att), kv, dim, sparse), quantise_linear(w.wo, dim, dim, sparse),
+           quantise_linear(fold(w.w1, w.rms_ffn), hid, dim, sparse), quantise_linear(w.w2, dim, hid, sparse),
+           quantise_linear(fold(w.w3, w.rms_ffn), hid, dim, sparse)});
+    }
+    m_classifier = quantise_linear(fold(c.classifier, c.rms_final), g.vocab_size, dim, false);
+    // The embedding table: int8 rows with their own scale, h = q * scale * 2^act_bits.
+    const qlinear e = quantise_linear(c.token_embedding, g.vocab_size, dim, false);
+    m_embedding = e.w;
+    std::vector<double> row_scale(e.scale);
+    for (double& s : row_scale) s = std::ldexp(s, act_bits);
+    m_embed_scale = to_dyadic(row_scale);
+    // Attention logits: w = s * kamax * qamax / 2^24 is the real q.k times 127^2.
+    m_att_scale =
+        to_dyadic(std::ldexp(1.0, softmax_bits) / (127.0 * 127.0 * std::sqrt(double(g.head_size()))));
+    m_pv_scale = to_dyadic(std::ldexp(1.0, amax_shift) / (127.0 * 127.0));
+  } catch (const std::invalid_argument& e) {
+    throw load_error(std::string("weights out of range for the integer model: ") + e.what(), false);
   }
-  m_classifier = quantise_linear(fold(c.classifier, c.rms_final), g.vocab_size, dim, false);
-  // The embedding table: int8 rows with their own scale, h = q * scale * 2^act_bits.
-  const qlinear e = quantise_linear(c.token_embedding, g.vocab_size, dim, false);
-  m_embedding = e.w;
-  std::vector<double> row_scale(e.scale);
-  for (double& s : row_scale) s = std::ldexp(s, act_bits);
-  m_embed_scale = to_dyadic(row_scale);
-  // Attention logits: w = s * kamax * qamax / 2^24 is the real q.k times 127^2.
-  m_att_scale = to_dyadic(std::ldexp(1.0, softmax_bits) / (127.0 * 127.0 * std::sqrt(double(g.head_size()))));
-  m_pv_scale = to_dyadic(std::ldexp(1.0, amax_shift) / (127.0 * 127.0));
+  const config& g = m_cfg;
+  const int kv = g.kv_dim();
   const std::size_t cache = static_cast<std::size_t>(g.n_layers) * g.seq_len;
   m_k.assign(cache * kv, 0);
   m_v.assign(cache * kv, 0);
   m_k_amax.assign(cache * g.n_kv_heads, 0);
   m_v_amax.assign(cache * g.n_kv_heads, 0);
-  m_h.resize(static_cast<std::size_t>(dim));
+  m_h.resize(static_cast<std::size_t>(g.dim));
 }
 
 const std::vector<std::int32_t>& int_model::forward(int token, int pos) {

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <optional>
 #include <string>
 
 #include "workloads/llm/float_model.h"
@@ -121,15 +120,10 @@ int run(int argc, char** argv) {
     }
   }
 
-  nvr::llm::checkpoint ckpt;
-  std::optional<nvr::llm::tokenizer> tok;
-  try {
-    ckpt = nvr::llm::read_checkpoint(checkpoint_path);
-    tok = nvr::llm::tokenizer::read(tokenizer_path, ckpt.cfg.vocab_size);
-  } catch (const nvr::llm::load_error& e) {
-    std::cerr << "nvr-llm-ref: " << e.what() << "\n";
-    return e.missing() ? exit_code::no_input : exit_code::data;
-  }
+  // load_error (unreadable or malformed files, weights the integer model cannot scale) is
+  // caught in main.
+  nvr::llm::checkpoint ckpt = nvr::llm::read_checkpoint(checkpoint_path);
+  const nvr::llm::tokenizer tok = nvr::llm::tokenizer::read(tokenizer_path, ckpt.cfg.vocab_size);
   const int context = ckpt.cfg.seq_len;
   if (sparsity > 0.0) nvr::llm::prune(ckpt, sparsity);
   const bool sparse = sparsity > 0.0;
@@ -141,7 +135,7 @@ int run(int argc, char** argv) {
     nvr::llm::agreement total;
     std::size_t generated = 0;
     for (const char* p : nvr::llm::agreement_prompts) {
-      const auto g = nvr::llm::generate(f, tok->encode(p, true), static_cast<int>(tokens));
+      const auto g = nvr::llm::generate(f, tok.encode(p, true), static_cast<int>(tokens));
       generated += g.tokens.size() - g.prompt_length;
       const auto a = nvr::llm::compare(f, q, g.tokens);
       total.agree += a.agree;
@@ -156,7 +150,7 @@ int run(int argc, char** argv) {
     return exit_code::ok;
   }
 
-  const std::vector<int> ids = tok->encode(prompt, true);
+  const std::vector<int> ids = tok.encode(prompt, true);
   if (ids.size() >= static_cast<std::size_t>(context))
     return usage("--prompt: " + std::to_string(ids.size()) + " tokens do not fit the context of " +
                  std::to_string(context));
@@ -171,7 +165,7 @@ int run(int argc, char** argv) {
   }
   const double s = seconds_since(t0);
   std::string text;
-  for (std::size_t i = 1; i < g.tokens.size(); ++i) text += tok->decode(g.tokens[i - 1], g.tokens[i]);
+  for (std::size_t i = 1; i < g.tokens.size(); ++i) text += tok.decode(g.tokens[i - 1], g.tokens[i]);
   std::cout << printable(text) << "\n";
   std::fprintf(stderr, "nvr-llm-ref: %s, %zu prompt + %zu generated tokens in %.3f s\n", mode.c_str(),
                g.prompt_length, g.tokens.size() - g.prompt_length, s);
@@ -183,6 +177,9 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
+  } catch (const nvr::llm::load_error& e) {
+    std::cerr << "nvr-llm-ref: " << e.what() << "\n";
+    return e.missing() ? exit_code::no_input : exit_code::data;
   } catch (const std::exception& e) {
     std::cerr << "nvr-llm-ref: internal error: " << e.what() << "\n";
     return 70;

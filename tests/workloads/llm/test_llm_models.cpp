@@ -128,3 +128,34 @@ TEST(LlmInt, SyntheticCheckpointRuns) {
   const agreement a = compare(f, q, g.tokens);
   EXPECT_EQ(a.total, g.tokens.size());
 }
+
+TEST(LlmInt, WeightsBeyondTheDyadicRangeAreAClearError) {
+  checkpoint c = parse_checkpoint(llm_test::synthetic_checkpoint({}), "c");
+  c.layers[1].w2[5] = 1e12f;  // per-channel scale * 2^16 / 127 needs more than 31 bits
+  try {
+    int_model m(c);
+    FAIL() << "no error";
+  } catch (const load_error& e) {
+    EXPECT_FALSE(e.missing());
+    EXPECT_STREQ(
+        e.what(),
+        "weights out of range for the integer model: to_dyadic: scale does not fit an int32 multiplier");
+  }
+}
+
+TEST(LlmInt, EveryTruncationOfTheShippedFilesIsAClearError) {
+  // The readers never crash or accept a cut file: every tokenizer length, checkpoint lengths
+  // across the header and the weights.
+  const auto tok = read_file(llm_test::tokenizer_path);
+  for (std::size_t n = 0; n < tok.size(); ++n)
+    ASSERT_THROW(tokenizer::parse(std::vector<std::uint8_t>(tok.begin(), tok.begin() + static_cast<long>(n)),
+                                  512, "t"),
+                 load_error)
+        << n;
+  const auto ckpt = read_file(llm_test::checkpoint_path);
+  for (std::size_t n = 0; n < ckpt.size(); n += n < 64 ? 1 : 9973)
+    ASSERT_THROW(
+        parse_checkpoint(std::vector<std::uint8_t>(ckpt.begin(), ckpt.begin() + static_cast<long>(n)), "c"),
+        load_error)
+        << n;
+}
