@@ -70,6 +70,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int run(int argc, char** argv) {
   std::string prompt, mode = "float";
+  bool prompt_given = false, mode_given = false;
   std::string checkpoint_path = NVR_LLM_DATA_DIR "/stories260K.bin",
               tokenizer_path = NVR_LLM_DATA_DIR "/tok512.bin";
   long tokens = 256;
@@ -99,12 +100,14 @@ int run(int argc, char** argv) {
       return exit_code::ok;
     } else if (arg == "--prompt") {
       if (!value(prompt)) return usage("--prompt needs a value");
+      prompt_given = true;
     } else if (arg == "--tokens") {
       if (!value(v)) return usage("--tokens needs a value");
       if (!parse_long(v, 0, 1 << 20, tokens))
         return usage("--tokens: '" + v + "' is not a number in 0..1048576");
     } else if (arg == "--mode") {
       if (!value(mode)) return usage("--mode needs a value");
+      mode_given = true;
       if (mode != "float" && mode != "int") return usage("--mode: '" + mode + "' is neither float nor int");
     } else if (arg == "--sparsity") {
       if (!value(v)) return usage("--sparsity needs a value");
@@ -120,6 +123,8 @@ int run(int argc, char** argv) {
     }
   }
 
+  if (agreement && (prompt_given || mode_given))
+    return usage("--agreement runs both modes over its own prompt set: no --prompt or --mode");
   // load_error (unreadable or malformed files, weights the integer model cannot scale) is
   // caught in main.
   nvr::llm::checkpoint ckpt = nvr::llm::read_checkpoint(checkpoint_path);
