@@ -129,3 +129,48 @@ TEST(LlmOps, SparseLinearEqualsDense) {
     EXPECT_EQ(linear(dense, q), linear(sparse, q));
   }
 }
+
+// The operators are the NPU's vector functs: the same numbers as nvr_npu_ref's ISA-level
+// functions (vector_elementwise to the accumulator, the row functs) on random rows.
+TEST(LlmOps, SameAsTheNpuVectorFuncts) {
+  std::mt19937 rng(11);
+  auto value = [&rng] {
+    const int bits = 1 + static_cast<int>(rng() % 31);
+    return static_cast<std::int32_t>(static_cast<std::int64_t>(rng() % (1u << bits)) - (1 << (bits - 1)));
+  };
+  npu_ref::matrix_i32 a(4, 16), b(4, 16), scalar(4, 1);
+  for (int trial = 0; trial < 50; ++trial) {
+    for (auto& x : a.data) x = value();
+    for (auto& x : b.data) x = value();
+    for (auto& x : scalar.data) x = value();
+    const unsigned s = static_cast<unsigned>(rng() % 40);
+    const auto m =
+        npu_ref::vector_elementwise(npu_ref::fn::mul, a, b, false, 0, static_cast<std::int32_t>(s));
+    const auto ad = npu_ref::vector_elementwise(npu_ref::fn::add, a, b, false);
+    const auto rq =
+        npu_ref::vector_elementwise(npu_ref::fn::requant, a, scalar, false, npu_ref::flag::row_scalar, 0,
+                                    static_cast<std::int32_t>(s), 0);
+    const auto si = npu_ref::vector_elementwise(npu_ref::fn::silu, a, b, false, 0, act_bits);
+    for (std::size_t r = 0; r < 4; ++r)
+      for (std::size_t c = 0; c < 16; ++c) {
+        ASSERT_EQ(mul(a(r, c), b(r, c), s), m(r, c));
+        ASSERT_EQ(add(a(r, c), b(r, c)), ad(r, c));
+        ASSERT_EQ(mul(a(r, c), scalar(r, 0), s), rq(r, c));  // requant with a per-row multiplier
+        ASSERT_EQ(npu_ref::sat32(npu_ref::isilu(a(r, c), act_bits)), si(r, c));
+      }
+    const auto rms = npu_ref::rmsnorm_rows(a, norm_bits);
+    const auto sm = npu_ref::softmax_rows(a, softmax_bits, softmax_clip);
+    const auto qr = npu_ref::quant_rows(a);
+    for (std::size_t r = 0; r < 4; ++r) {
+      const std::vector<std::int32_t> row(a.data.begin() + static_cast<long>(16 * r),
+                                          a.data.begin() + static_cast<long>(16 * (r + 1)));
+      ASSERT_EQ(rmsnorm(row), std::vector<std::int32_t>(rms.data.begin() + static_cast<long>(16 * r),
+                                                        rms.data.begin() + static_cast<long>(16 * (r + 1))));
+      const auto p = npu_ref::isoftmax(row, softmax_bits, softmax_clip);
+      for (std::size_t c = 0; c < 16; ++c) ASSERT_EQ(p[c], sm(r, c));
+      const qvec q = quantise(row);
+      ASSERT_EQ(q.amax, qr.amax[r]);
+      for (std::size_t c = 0; c < 16; ++c) ASSERT_EQ(q.q[c], qr.q(r, c));
+    }
+  }
+}
