@@ -17,7 +17,7 @@ std::vector<float> fold(const std::vector<float>& w, const std::vector<float>& g
 
 }  // namespace
 
-int_model::int_model(const checkpoint& c, bool sparse)
+int_model::int_model(const checkpoint& c, const weight_format& sparse)
     : m_cfg(c.cfg), m_rope(c.cfg.seq_len, c.cfg.head_size()) {
   // Scales too large for an int32 multiplier: a checkpoint this model cannot represent.
   try {

@@ -22,7 +22,9 @@ namespace nvr::llm {
 class int_model : public next_token_model {
  public:
   // sparse: the linear layers run as CSR SpMV over their nonzeros (same results as dense).
-  explicit int_model(const checkpoint& c, bool sparse = false);
+  explicit int_model(const checkpoint& c, bool sparse = false) : int_model(c, weight_format{sparse, {}}) {}
+  // The linear layers (wq..w3) in `f`; the embedding and the classifier stay per-channel int8.
+  int_model(const checkpoint& c, const weight_format& f);
   // Logits in Q.12 of the token after `token` at `pos` (see next_token_model::next).
   const std::vector<std::int32_t>& forward(int token, int pos);
   int next(int token, int pos) override;

@@ -68,15 +68,80 @@ void rope(std::int32_t* v, std::size_t n, int head_size, int pos, const rope_tab
   }
 }
 
-qlinear quantise_linear(const std::vector<float>& w, int rows, int cols, bool sparse) {
+std::string check(const gsq_format& f) {
+  if (f.group < 1 || f.group > 4096) return "group size " + std::to_string(f.group) + " is outside 1..4096";
+  if (f.exp_bits < 1 || f.exp_bits > 8)
+    return "exponent bits " + std::to_string(f.exp_bits) + " are outside 1..8";
+  if (f.mant_bits < 2 || f.mant_bits > 8)
+    return "mantissa bits " + std::to_string(f.mant_bits) + " are outside 2..8";
+  return {};
+}
+
+namespace {
+
+// Input real value q * amax / (127 * 2^12); output Q.act_bits before the >> amax_shift.
+const double linear_out = std::ldexp(1.0, act_bits + amax_shift) / (127.0 * std::ldexp(1.0, norm_bits));
+
+void quantise_gsq(qlinear& l, const std::vector<float>& w, const gsq_format& f) {
+  const auto cols = l.w.cols, group = static_cast<std::size_t>(f.group);
+  const std::size_t groups = (cols + group - 1) / group;
+  l.group = f.group;
+  l.group_shift = npu_ref::matrix<std::uint8_t>(l.w.rows, groups);
+  const double mmax = std::ldexp(1.0, f.mant_bits - 1) - 1.0;
+  // Largest offset: 2^exp_bits - 1, and the whole sum below 2^31 even if every group had the
+  // largest offset: sum_g |partial_g| << d <= cols * mmax * 127 << d.
+  int bits = 0;
+  while (std::ldexp(1.0, bits) <= static_cast<double>(cols) * mmax * 127.0) ++bits;
+  const int max_d = std::max(0, std::min((1 << f.exp_bits) - 1, 31 - bits));
+  std::vector<double> factors(l.w.rows);
+  for (std::size_t r = 0; r < l.w.rows; ++r) {
+    // Exponent each group needs so that its largest |w| fits the mantissa range.
+    std::vector<int> e(groups, INT32_MIN);
+    int e_hi = INT32_MIN;
+    for (std::size_t g = 0; g < groups; ++g) {
+      double top = 0.0;
+      for (std::size_t c = g * group; c < std::min(cols, (g + 1) * group); ++c)
+        top = std::max(top, std::fabs(double{w[r * cols + c]}));
+      if (top > 0.0) e[g] = static_cast<int>(std::ceil(std::log2(top / mmax)));
+      e_hi = std::max(e_hi, e[g]);
+    }
+    if (e_hi == INT32_MIN) {  // an all-zero row
+      l.scale[r] = factors[r] = 0.0;
+      continue;
+    }
+    int e_lo = e_hi;
+    for (int& x : e) {
+      x = std::max(x, e_hi - max_d);  // also the zero groups
+      e_lo = std::min(e_lo, x);
+    }
+    for (std::size_t g = 0; g < groups; ++g) {
+      l.group_shift(r, g) = static_cast<std::uint8_t>(e[g] - e_lo);
+      for (std::size_t c = g * group; c < std::min(cols, (g + 1) * group); ++c) {
+        const double m = std::nearbyint(std::ldexp(double{w[r * cols + c]}, -e[g]));
+        l.w(r, c) = static_cast<std::int8_t>(std::clamp(m, -mmax, mmax));
+      }
+    }
+    l.scale[r] = std::ldexp(1.0, e_lo);
+    factors[r] = l.scale[r] * linear_out;
+  }
+  l.requant = to_dyadic(factors);
+}
+
+}  // namespace
+
+qlinear quantise_linear(const std::vector<float>& w, int rows, int cols, const weight_format& f) {
+  if (f.gsq && f.sparse) throw std::invalid_argument("quantise_linear: GSQ weights are dense only");
+  if (f.gsq && !check(*f.gsq).empty()) throw std::invalid_argument("quantise_linear: GSQ " + check(*f.gsq));
   qlinear l;
   l.rows = rows;
   l.cols = cols;
   l.w = npu_ref::matrix_i8(static_cast<std::size_t>(rows), static_cast<std::size_t>(cols));
   l.scale.resize(static_cast<std::size_t>(rows));
+  if (f.gsq) {
+    quantise_gsq(l, w, *f.gsq);
+    return l;
+  }
   std::vector<double> factors(static_cast<std::size_t>(rows));
-  // Input real value q * amax / (127 * 2^12); output Q.act_bits before the >> amax_shift.
-  const double out = std::ldexp(1.0, act_bits + amax_shift) / (127.0 * std::ldexp(1.0, norm_bits));
   for (std::size_t r = 0; r < l.w.rows; ++r) {
     double top = 0.0;
     for (std::size_t c = 0; c < l.w.cols; ++c) top = std::max(top, std::fabs(double{w[r * l.w.cols + c]}));
@@ -85,11 +150,11 @@ qlinear quantise_linear(const std::vector<float>& w, int rows, int cols, bool sp
     for (std::size_t c = 0; c < l.w.cols; ++c)
       l.w(r, c) =
           scale == 0.0 ? 0 : static_cast<std::int8_t>(std::lround(double{w[r * l.w.cols + c]} / scale));
-    factors[r] = scale * out;
+    factors[r] = scale * linear_out;
   }
   l.requant = to_dyadic(factors);
-  l.sparse = sparse;
-  if (sparse) l.csr = npu_ref::csr_from_dense(l.w);
+  l.sparse = f.sparse;
+  if (f.sparse) l.csr = npu_ref::csr_from_dense(l.w);
   return l;
 }
 
@@ -97,6 +162,20 @@ std::vector<std::int32_t> matvec(const qlinear& l, const std::vector<std::int8_t
   if (q.size() != static_cast<std::size_t>(l.cols)) throw std::invalid_argument("matvec: input size");
   if (l.sparse) return npu_ref::spmv(l.csr, q);
   std::vector<std::int32_t> acc(static_cast<std::size_t>(l.rows));
+  if (l.group > 0) {
+    const auto group = static_cast<std::size_t>(l.group);
+    for (std::size_t r = 0; r < acc.size(); ++r) {
+      std::int32_t sum = 0;
+      for (std::size_t g = 0; g < l.group_shift.cols; ++g) {
+        std::int32_t partial = 0;
+        for (std::size_t c = g * group; c < std::min(l.w.cols, (g + 1) * group); ++c)
+          partial += std::int32_t{l.w(r, c)} * q[c];
+        sum = add(sum, mul(partial, std::int64_t{1} << l.group_shift(r, g), 0));
+      }
+      acc[r] = sum;
+    }
+    return acc;
+  }
   for (std::size_t r = 0; r < acc.size(); ++r) {
     std::int32_t s = 0;
     const std::int8_t* row = &l.w.data[r * l.w.cols];

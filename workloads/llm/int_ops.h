@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "workloads/ref/arith.h"
@@ -68,6 +70,26 @@ class rope_table {
 // b' = mul(a, s) + mul(b, c), each mul rounding by rope_bits (two vector muls and an add).
 void rope(std::int32_t* v, std::size_t n, int head_size, int pos, const rope_table& t);
 
+// GSQ-style group-shared exponents (GSQ-Tuning; its parameters are not public): along each row,
+// groups of `group` weights share a power-of-two exponent and keep signed mantissas of
+// `mant_bits` (|m| <= 2^(mant_bits-1) - 1). The exponent is stored as the row's lowest one
+// (folded into the per-channel requant) plus a per-group offset d of `exp_bits` bits, also
+// limited so that the int32 accumulation sum_g (partial_g << d_g) cannot overflow: d <=
+// 31 - bits(cols * mmax * 127) (groups far below the row's largest are coarsened). Integer: one matmul per
+// group, a multiply by 2^d (vector mul, row_scalar) and adds.
+struct gsq_format {
+  int group = 32;
+  int exp_bits = 5;
+  int mant_bits = 8;
+};
+// Empty when valid, else what is wrong (group 1..4096, exp_bits 1..8, mant_bits 2..8).
+std::string check(const gsq_format& f);
+
+struct weight_format {
+  bool sparse = false;            // CSR SpMV over the nonzeros (int8 per-channel only)
+  std::optional<gsq_format> gsq;  // GSQ instead of per-channel int8
+};
+
 // A linear layer in int8 with a per-output-channel scale: y = requant(W q) then * amax.
 struct qlinear {
   int rows = 0, cols = 0;     // outputs, inputs
@@ -76,11 +98,17 @@ struct qlinear {
   dyadic_vector requant;      // per row: scale_j * 2^(act_bits + amax_shift) / (127 * 2^12)
   bool sparse = false;        // compute through `csr` (SpMV) instead of `w`
   npu_ref::csr csr;           // the nonzeros of w when sparse
+  int group = 0;              // GSQ (group > 0): w holds the mantissas, group_shift the offsets d
+  npu_ref::matrix<std::uint8_t> group_shift;  // rows x groups
 };
-// Symmetric per-row int8 quantisation of a (rows x cols) float matrix; the requant multipliers
-// turn W q (q from an input with real value q * amax / (127 * 2^12)) into Q.act_bits.
-qlinear quantise_linear(const std::vector<float>& w, int rows, int cols, bool sparse);
-// The int32 accumulator W q (dense int32 or CSR SpMV: the same numbers).
+// Symmetric per-row int8 (or GSQ) quantisation of a (rows x cols) float matrix; the requant
+// multipliers turn W q (q from an input with real value q * amax / (127 * 2^12)) into Q.act_bits.
+qlinear quantise_linear(const std::vector<float>& w, int rows, int cols, const weight_format& f);
+inline qlinear quantise_linear(const std::vector<float>& w, int rows, int cols, bool sparse) {
+  return quantise_linear(w, rows, cols, weight_format{sparse, std::nullopt});
+}
+// The int32 accumulator W q (dense int32 or CSR SpMV: the same numbers; GSQ: the sum of the
+// groups' partial sums times 2^d).
 std::vector<std::int32_t> matvec(const qlinear& l, const std::vector<std::int8_t>& q);
 // The layer: acc = W q; t_j = requant(acc_j, m_j, shift); y_j = mul(t_j, amax, amax_shift).
 std::vector<std::int32_t> linear(const qlinear& l, const qvec& x);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "workloads/llm/float_model.h"
@@ -28,8 +29,9 @@ constexpr int no_input = 66;  // EX_NOINPUT
 
 const char* const synopsis =
     "Usage: nvr-llm-ref [--prompt TEXT] [--tokens N] [--mode float|int] [--sparsity P]\n"
-    "                   [--checkpoint FILE] [--tokenizer FILE]\n"
-    "       nvr-llm-ref --agreement [--tokens N] [--sparsity P] [--checkpoint FILE] [--tokenizer FILE]\n";
+    "                   [--gsq GROUP:EXP:MANT] [--checkpoint FILE] [--tokenizer FILE]\n"
+    "       nvr-llm-ref --agreement [--tokens N] [--sparsity P | --gsq GROUP:EXP:MANT]\n"
+    "                   [--checkpoint FILE] [--tokenizer FILE]\n";
 
 int usage(const std::string& problem) {
   std::cerr << "nvr-llm-ref: " << problem << "\n" << synopsis;
@@ -76,6 +78,7 @@ int run(int argc, char** argv) {
   long tokens = 256;
   double sparsity = 0.0;
   bool agreement = false;
+  std::optional<nvr::llm::gsq_format> gsq;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&](std::string& out) {
@@ -85,18 +88,22 @@ int run(int argc, char** argv) {
     };
     std::string v;
     if (arg == "--help" || arg == "-h") {
-      std::cout << synopsis
-                << "  --prompt TEXT      start of the story (default: empty, i.e. BOS only)\n"
-                   "  --tokens N         tokens to generate (default 256; stops early at BOS/EOS or the\n"
-                   "                     end of the context)\n"
-                   "  --mode float|int   the float32 reference or the integer-only model (default float)\n"
-                   "  --sparsity P       prune each linear layer to P (0 <= P < 1) by magnitude first; the\n"
-                   "                     integer model then runs them as CSR SpMV\n"
-                   "  --agreement        top-1 agreement of int vs float over the fixed prompt set,\n"
-                   "                     teacher-forced on the float model's greedy tokens\n"
-                   "  --checkpoint FILE  llama2.c checkpoint (default " NVR_LLM_DATA_DIR
-                   "/stories260K.bin)\n"
-                   "  --tokenizer FILE   its tokenizer (default " NVR_LLM_DATA_DIR "/tok512.bin)\n";
+      std::cout
+          << synopsis
+          << "  --prompt TEXT      start of the story (default: empty, i.e. BOS only)\n"
+             "  --tokens N         tokens to generate (default 256; stops early at BOS/EOS or the\n"
+             "                     end of the context)\n"
+             "  --mode float|int   the float32 reference or the integer-only model (default float)\n"
+             "  --sparsity P       prune each linear layer to P (0 <= P < 1) by magnitude first; the\n"
+             "                     integer model then runs them as CSR SpMV\n"
+             "  --gsq G:E:M        the integer model's linear layers in a group-shared exponent format:\n"
+             "                     groups of G weights along a row share an E-bit exponent, M-bit\n"
+             "                     signed mantissas (e.g. 32:5:8; dense only)\n"
+             "  --agreement        top-1 agreement of int vs float over the fixed prompt set,\n"
+             "                     teacher-forced on the float model's greedy tokens\n"
+             "  --checkpoint FILE  llama2.c checkpoint (default " NVR_LLM_DATA_DIR
+             "/stories260K.bin)\n"
+             "  --tokenizer FILE   its tokenizer (default " NVR_LLM_DATA_DIR "/tok512.bin)\n";
       return exit_code::ok;
     } else if (arg == "--prompt") {
       if (!value(prompt)) return usage("--prompt needs a value");
@@ -116,6 +123,14 @@ int run(int argc, char** argv) {
       if (!value(checkpoint_path)) return usage("--checkpoint needs a value");
     } else if (arg == "--tokenizer") {
       if (!value(tokenizer_path)) return usage("--tokenizer needs a value");
+    } else if (arg == "--gsq") {
+      if (!value(v)) return usage("--gsq needs a value");
+      nvr::llm::gsq_format f;
+      char tail = 0;
+      if (std::sscanf(v.c_str(), "%d:%d:%d%c", &f.group, &f.exp_bits, &f.mant_bits, &tail) != 3)
+        return usage("--gsq: '" + v + "' is not GROUP:EXP_BITS:MANT_BITS");
+      if (const std::string problem = nvr::llm::check(f); !problem.empty()) return usage("--gsq: " + problem);
+      gsq = f;
     } else if (arg == "--agreement") {
       agreement = true;
     } else {
@@ -123,6 +138,7 @@ int run(int argc, char** argv) {
     }
   }
 
+  if (gsq && sparsity > 0.0) return usage("--gsq and --sparsity do not combine (GSQ weights are dense)");
   if (agreement && (prompt_given || mode_given))
     return usage("--agreement runs both modes over its own prompt set: no --prompt or --mode");
   // load_error (unreadable or malformed files, weights the integer model cannot scale) is
@@ -131,12 +147,15 @@ int run(int argc, char** argv) {
   const nvr::llm::tokenizer tok = nvr::llm::tokenizer::read(tokenizer_path, ckpt.cfg.vocab_size);
   const int context = ckpt.cfg.seq_len;
   if (sparsity > 0.0) nvr::llm::prune(ckpt, sparsity);
-  const bool sparse = sparsity > 0.0;
+  const nvr::llm::weight_format format{sparsity > 0.0, gsq};
 
+  const std::string weights = gsq ? "GSQ " + std::to_string(gsq->group) + ":" +
+                                        std::to_string(gsq->exp_bits) + ":" + std::to_string(gsq->mant_bits)
+                                  : "int8 per channel";
   if (agreement) {
     const auto t0 = std::chrono::steady_clock::now();
     nvr::llm::float_model f(ckpt);
-    nvr::llm::int_model q(ckpt, sparse);
+    nvr::llm::int_model q(ckpt, format);
     nvr::llm::agreement total;
     std::size_t generated = 0;
     for (const char* p : nvr::llm::agreement_prompts) {
@@ -148,9 +167,9 @@ int run(int argc, char** argv) {
     }
     std::printf(
         "agreement: %zu/%zu positions = %.2f%% (int vs float top-1, teacher-forced; %zu prompts, %zu "
-        "generated tokens, sparsity %.2f)\n",
+        "generated tokens, sparsity %.2f, weights %s)\n",
         total.agree, total.total, 100.0 * total.fraction(), std::size(nvr::llm::agreement_prompts), generated,
-        sparsity);
+        sparsity, weights.c_str());
     std::fprintf(stderr, "nvr-llm-ref: %.2f s\n", seconds_since(t0));
     return exit_code::ok;
   }
@@ -165,7 +184,7 @@ int run(int argc, char** argv) {
     nvr::llm::float_model m(ckpt);
     g = nvr::llm::generate(m, ids, static_cast<int>(tokens));
   } else {
-    nvr::llm::int_model m(ckpt, sparse);
+    nvr::llm::int_model m(ckpt, format);
     g = nvr::llm::generate(m, ids, static_cast<int>(tokens));
   }
   const double s = seconds_since(t0);

@@ -174,3 +174,61 @@ TEST(LlmOps, SameAsTheNpuVectorFuncts) {
     }
   }
 }
+
+TEST(LlmOps, GsqGroupSharedExponents) {
+  // Groups of 2 of {1.0, 0.5 | 0.01, -0.02}, 8-bit mantissas (|m| <= 127):
+  // group 0 needs 2^ceil(log2(1/127)) = 2^-6: mantissas {64, 32};
+  // group 1 needs 2^ceil(log2(0.02/127)) = 2^-12: {41 (40.96), -82 (-81.92)}.
+  // Row exponent 2^-12 (the lowest), offsets d = {6, 0}.
+  const qlinear l =
+      quantise_linear({1.0f, 0.5f, 0.01f, -0.02f}, 1, 4, weight_format{false, gsq_format{2, 5, 8}});
+  EXPECT_EQ(l.group, 2);
+  EXPECT_EQ(l.w.data, (std::vector<std::int8_t>{64, 32, 41, -82}));
+  EXPECT_EQ(l.group_shift.data, (std::vector<std::uint8_t>{6, 0}));
+  EXPECT_EQ(l.scale[0], std::ldexp(1.0, -12));
+  // acc = ((64 + 32) * 127 << 6) + (41 - 82) * 127 = 780288 - 5207.
+  EXPECT_EQ(matvec(l, {127, 127, 127, 127}), std::vector<std::int32_t>{775081});
+  // One exponent bit: offsets at most 1, so group 1 is coarsened to 2^-7: {1 (1.28), -3 (-2.56)}.
+  const qlinear c =
+      quantise_linear({1.0f, 0.5f, 0.01f, -0.02f}, 1, 4, weight_format{false, gsq_format{2, 1, 8}});
+  EXPECT_EQ(c.w.data, (std::vector<std::int8_t>{64, 32, 1, -3}));
+  EXPECT_EQ(c.group_shift.data, (std::vector<std::uint8_t>{1, 0}));
+  // 4-bit mantissas (|m| <= 7), one group of 4: 2^ceil(log2(1/7)) = 2^-2: {4, 2, 0, 0}.
+  const qlinear m4 =
+      quantise_linear({1.0f, 0.5f, 0.01f, -0.02f}, 1, 4, weight_format{false, gsq_format{4, 5, 4}});
+  EXPECT_EQ(m4.w.data, (std::vector<std::int8_t>{4, 2, 0, 0}));
+  // A row of zeros, and a partial last group (5 columns, groups of 2).
+  const qlinear z =
+      quantise_linear(std::vector<float>(10, 0.0f), 2, 5, weight_format{false, gsq_format{2, 5, 8}});
+  EXPECT_EQ(z.group_shift.cols, 3u);
+  EXPECT_EQ(matvec(z, {1, 2, 3, 4, 5}), (std::vector<std::int32_t>{0, 0}));
+  EXPECT_EQ(z.requant.m, (std::vector<std::int32_t>{0, 0}));
+}
+
+TEST(LlmOps, GsqFormatChecks) {
+  EXPECT_EQ(check(gsq_format{}), "");
+  EXPECT_EQ(check(gsq_format{0, 5, 8}), "group size 0 is outside 1..4096");
+  EXPECT_EQ(check(gsq_format{32, 9, 8}), "exponent bits 9 are outside 1..8");
+  EXPECT_EQ(check(gsq_format{32, 5, 1}), "mantissa bits 1 are outside 2..8");
+  EXPECT_THROW(quantise_linear({1.0f}, 1, 1, weight_format{true, gsq_format{}}), std::invalid_argument);
+  EXPECT_THROW(quantise_linear({1.0f}, 1, 1, weight_format{false, gsq_format{32, 5, 9}}),
+               std::invalid_argument);
+}
+
+TEST(LlmOps, GsqAccumulationCannotOverflow) {
+  // Extreme spread inside a row and full-scale inputs: the offsets are limited so the sum
+  // stays below 2^31 (checked against a wide sum of the same mantissas and offsets).
+  std::vector<float> w(256);
+  for (std::size_t i = 0; i < w.size(); ++i)
+    w[i] = (i % 2 ? -1.0f : 1.0f) * std::ldexp(1.0f, -static_cast<int>(i / 32) * 4);
+  const qlinear l = quantise_linear(w, 1, 256, weight_format{false, gsq_format{32, 8, 8}});
+  std::vector<std::int8_t> q(256);
+  for (std::size_t i = 0; i < q.size(); ++i) q[i] = i % 2 ? -127 : 127;
+  std::int64_t wide = 0;
+  for (std::size_t i = 0; i < 256; ++i)
+    wide += (std::int64_t{l.w.data[i]} * q[i]) << l.group_shift.data[i / 32];
+  EXPECT_LT(wide, INT32_MAX);
+  EXPECT_EQ(matvec(l, q)[0], wide);
+  EXPECT_LE(*std::max_element(l.group_shift.data.begin(), l.group_shift.data.end()),
+            9);  // 31 - bits(256 * 127 * 127) = 31 - 22
+}
