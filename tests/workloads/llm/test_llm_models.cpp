@@ -178,3 +178,32 @@ TEST(LlmInt, GsqWeightsAgreeWithFloat) {
   EXPECT_GE(total.fraction(), 0.93) << total.agree << "/" << total.total;
   EXPECT_EQ(generate(q, {bos_token}, 30).tokens, generate(q2, {bos_token}, 30).tokens);
 }
+
+namespace {
+
+// FNV-1a over the int32 logits of every position of the greedy run from BOS.
+std::uint64_t logits_digest(int_model& m, int n) {
+  std::uint64_t h = 0xcbf29ce484222325u;
+  int token = bos_token;
+  for (int pos = 0; pos < n; ++pos) {
+    const auto& l = m.forward(token, pos);
+    for (std::int32_t v : l)
+      for (int b = 0; b < 4; ++b)
+        h = (h ^ ((static_cast<std::uint32_t>(v) >> (8 * b)) & 0xff)) * 0x100000001b3u;
+    token = static_cast<int>(npu_ref::argmax(l));
+  }
+  return h;
+}
+
+}  // namespace
+
+// The integer reference pinned bit for bit (32 positions x 512 logits). The firmware's goldens
+// come from this reference: when a change to the operators or the quantisation moves these
+// digests, it is deliberate and the goldens are regenerated.
+TEST(LlmInt, LogitsArePinned) {
+  const checkpoint c = read_checkpoint(llm_test::checkpoint_path);
+  int_model q(c);
+  int_model g(c, weight_format{false, gsq_format{32, 5, 8}});
+  EXPECT_EQ(logits_digest(q, 32), 5791454206917124011u);
+  EXPECT_EQ(logits_digest(g, 32), 7903702811143374345u);
+}
