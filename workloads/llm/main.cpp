@@ -139,6 +139,8 @@ int run(int argc, char** argv) {
   }
 
   if (gsq && sparsity > 0.0) return usage("--gsq and --sparsity do not combine (GSQ weights are dense)");
+  if (gsq && !agreement && mode == "float")
+    return usage("--gsq applies to the integer model: add --mode int");
   if (agreement && (prompt_given || mode_given))
     return usage("--agreement runs both modes over its own prompt set: no --prompt or --mode");
   // load_error (unreadable or malformed files, weights the integer model cannot scale) is
