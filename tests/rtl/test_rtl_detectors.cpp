@@ -2,7 +2,6 @@
 // (ip/nvr/detectors.h): both get the same seeded observation streams, one observation per cycle,
 // and after every cycle the RTL's registered outputs must equal the C++ entry's fields.
 #include <gtest/gtest.h>
-#include <verilated.h>
 
 #include <cstdint>
 #include <memory>
@@ -14,52 +13,25 @@
 #include "Vnvr_loop_bound_detector.h"
 #include "Vnvr_stride_detector.h"
 #include "ip/nvr/detectors.h"
+#include "tests/rtl/rtl_model.h"
 
 namespace {
 
 using nvr::runahead::loop_bound_detector;
 using nvr::runahead::stride_detector;
 
-// A verilated detector with its own context, clocked one cycle at a time.
+// A detector's RTL: one observation per cycle.
 template <typename Model>
-class rtl_detector {
+class rtl_detector : public nvr::test::rtl_model<Model> {
  public:
-  rtl_detector() : m_context(std::make_unique<VerilatedContext>()) {
-    m_model = std::make_unique<Model>(m_context.get(), "dut");
-    m_model->clk = 0;
-    m_model->clear = 0;
-    m_model->obs_valid = 0;
-    m_model->rst_n = 0;
-    cycle();
-    m_model->rst_n = 1;
-  }
-  ~rtl_detector() { m_model->final(); }
-
-  void cycle() {
-    m_model->clk = 0;
-    m_model->eval();
-    m_model->clk = 1;
-    m_model->eval();
-    m_context->timeInc(1);
-  }
   void observe(std::uint64_t key, std::int64_t value) {
-    m_model->obs_valid = 1;
-    m_model->obs_key = key;
-    m_model->obs_value = static_cast<std::uint64_t>(value);
-    cycle();
-    m_model->obs_valid = 0;
+    Model& m = **this;
+    m.obs_valid = 1;
+    m.obs_key = key;
+    m.obs_value = static_cast<std::uint64_t>(value);
+    this->cycle();
+    m.obs_valid = 0;
   }
-  void clear() {
-    m_model->clear = 1;
-    cycle();
-    m_model->clear = 0;
-  }
-  Model& operator*() { return *m_model; }
-  Model* operator->() { return m_model.get(); }
-
- private:
-  std::unique_ptr<VerilatedContext> m_context;
-  std::unique_ptr<Model> m_model;
 };
 
 // Seeded observation streams: a pool of keys, each a striding stream, a loop (runs of `trip`
