@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "Vnvr_loop_bound_detector.h"
+#include "Vnvr_loop_bound_detector_5.h"
 #include "Vnvr_stride_detector.h"
+#include "Vnvr_stride_detector_4.h"
 #include "ip/nvr/detectors.h"
 #include "tests/rtl/rtl_model.h"
 
@@ -138,8 +140,10 @@ std::string describe(const stream_shape& shape, unsigned step, std::uint64_t key
   return os.str();
 }
 
-testing::AssertionResult same_entry(Vnvr_stride_detector& rtl, const stride_detector& model,
-                                    const stride_detector::entry& e, bool had) {
+// Rtl: the verilated SD of any size.
+template <typename Rtl>
+testing::AssertionResult same_entry(Rtl& rtl, const stride_detector& model, const stride_detector::entry& e,
+                                    bool had) {
   const auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
   if (!rtl.out_valid) return testing::AssertionFailure() << "out_valid low";
   if (rtl.out_hit != had) return testing::AssertionFailure() << "hit " << int(rtl.out_hit) << " vs " << had;
@@ -161,7 +165,9 @@ testing::AssertionResult same_entry(Vnvr_stride_detector& rtl, const stride_dete
   return testing::AssertionSuccess();
 }
 
-testing::AssertionResult same_entry(Vnvr_loop_bound_detector& rtl, const loop_bound_detector& model,
+// Rtl: the verilated LBD of any size.
+template <typename Rtl>
+testing::AssertionResult same_entry(Rtl& rtl, const loop_bound_detector& model,
                                     const loop_bound_detector::entry& e, bool had) {
   const auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
   if (!rtl.out_valid) return testing::AssertionFailure() << "out_valid low";
@@ -194,15 +200,21 @@ const loop_bound_detector::entry& observe(loop_bound_detector& model, std::uint6
 
 // What a stream must reach for the comparison to mean something: confident strides, and loop
 // counts the LBD is confident of.
-bool trained(const Vnvr_stride_detector& rtl) { return rtl.out_confident; }
-bool trained(const Vnvr_loop_bound_detector& rtl) { return rtl.out_trip_valid; }
+template <typename Rtl>
+bool trained(const Rtl& rtl, const stride_detector&) {
+  return rtl.out_confident;
+}
+template <typename Rtl>
+bool trained(const Rtl& rtl, const loop_bound_detector&) {
+  return rtl.out_trip_valid;
+}
 
 // Runs `shape` through both and compares after every observation. An idle cycle now and then
 // must leave the outputs marked invalid and the tables unchanged (the next observation checks).
 template <typename Model, typename Cpp>
-void run_lock_step(const stream_shape& shape) {
+void run_lock_step(const stream_shape& shape, unsigned entries = 16) {
   rtl_detector<Model> rtl;
-  Cpp model(16);
+  Cpp model(entries);
   observation_stream stream(shape.seed, shape.keys, shape.hot);
   std::mt19937_64 idle(shape.seed + 1);
   unsigned hits = 0, trained_steps = 0;
@@ -223,7 +235,7 @@ void run_lock_step(const stream_shape& shape) {
     const auto& e = observe(model, key, value);
     rtl.observe(key, value);
     ASSERT_TRUE(same_entry(*rtl, model, e, had)) << describe(shape, step, key);
-    trained_steps += trained(*rtl);
+    trained_steps += trained(*rtl, model);
   }
   EXPECT_GT(trained_steps, shape.observations / 100);
   // The stream exercised both hits and LRU replacement.
@@ -246,6 +258,14 @@ TEST_P(rtl_stride_detector, matches_cpp_model_cycle_by_cycle) {
 }
 TEST_P(rtl_loop_bound_detector, matches_cpp_model_cycle_by_cycle) {
   run_lock_step<Vnvr_loop_bound_detector, loop_bound_detector>(GetParam());
+}
+
+// The same streams on smaller tables (ENTRIES 4 and 5, verilated with -GENTRIES): a few hot keys.
+TEST(rtl_detector_sizes, stride_detector_of_4_entries_matches_cpp_model) {
+  run_lock_step<Vnvr_stride_detector_4, stride_detector>({5, 7, 3, 30000, 0}, 4);
+}
+TEST(rtl_detector_sizes, loop_bound_detector_of_5_entries_matches_cpp_model) {
+  run_lock_step<Vnvr_loop_bound_detector_5, loop_bound_detector>({6, 8, 4, 30000, 0}, 5);
 }
 
 std::string shape_name(const testing::TestParamInfo<stream_shape>& info) {
