@@ -67,7 +67,10 @@ module nvr_chain_detector #(
     if (advanced > ss_end_q[cmd_slot]) advanced = ss_end_q[cmd_slot];
   end
 
+  // Constant true when LANES is 2^k - 1 (the size field cannot exceed it): no warning for that.
+  /* verilator lint_off CMPCONST */
   wire program_ok = cmd_vector_size != '0 && 32'(cmd_vector_size) <= 32'(LANES);
+  /* verilator lint_on CMPCONST */
 
   always_ff @(posedge clk) begin
     if (!rst_n || clear) begin
