@@ -17,6 +17,19 @@ pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
 find_package(GTest REQUIRED)
 include(GoogleTest)
 
+# Verilator (Debian's package ships verilator-config.cmake with verilate()) builds the RTL of rtl/
+# into C++ models. A missing Verilator fails the configuration rather than silently dropping the
+# RTL tests; -DNVR_RTL=OFF builds without them on purpose.
+option(NVR_RTL "Verilate rtl/ and build its lock-step tests (needs Verilator >= 5.006)" ON)
+if(NVR_RTL)
+  find_package(verilator 5.006 QUIET)
+  if(NOT verilator_FOUND)
+    message(FATAL_ERROR "Verilator 5.006 or newer not found: run tools/setup.sh (it installs the "
+                        "Debian package verilator), or configure with -DNVR_RTL=OFF to build without the RTL.")
+  endif()
+  find_program(NVR_VERILATOR verilator HINTS ${VERILATOR_ROOT}/bin REQUIRED)
+endif()
+
 # Warnings as errors on the project's own code only (never on SystemC or Verilator headers).
 add_library(nvr_warnings INTERFACE)
 target_compile_options(nvr_warnings INTERFACE -Wall -Wextra -Werror)

@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev qemu-system-misc valgrind gdb-multiarch
   # traces: vcd2fst (gtkwave) parses the VCD, python3 reads it back
   gtkwave python3
+  # RTL of the NVR core: verilated models and lint
+  verilator
   # bare-metal RISC-V firmware
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 )
