@@ -3,38 +3,11 @@
 --prefetcher nvr --vcd-groups npu,nvr: they are declared, stay at rest while the first SpMM runs
 with NVR switched off (the first busy period of soc.npu.sparse_busy), and in the second one the
 runahead position rises and prefetches go in flight and all complete."""
+import os
 import sys
 
-
-def read(path):
-    """Signal names and their value changes [(time, value)], parsed independently of nvr-vp."""
-    ids, scope, changes, now = {}, [], {}, 0
-    with open(path) as f:
-        tokens = f.read().split()
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        if t == "$scope":
-            scope.append(tokens[i + 2])
-            i += 3
-        elif t == "$upscope":
-            scope.pop()
-            i += 1
-        elif t == "$var":
-            ids[tokens[i + 3]] = ".".join(scope + [tokens[i + 4]])
-            i += 5
-        elif t.startswith("#"):
-            now = int(t[1:])
-            i += 1
-        elif t.startswith("b") and i + 1 < len(tokens) and tokens[i + 1] in ids:
-            changes.setdefault(ids[tokens[i + 1]], []).append((now, int(t[1:], 2)))
-            i += 2
-        elif t[0] in "01" and t[1:] in ids:
-            changes.setdefault(ids[t[1:]], []).append((now, int(t[0])))
-            i += 1
-        else:
-            i += 1
-    return set(ids.values()), changes
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "trace"))
+from vcd_reader import read  # noqa: E402
 
 
 def fail(message):
