@@ -36,6 +36,7 @@ module nvr_loop_bound_detector #(
     output logic               out_wraps,
     output logic [   OccW-1:0] occupancy         // valid entries
 );
+  import nvr_pkg::*;
   localparam logic [8:0] MaxCount = 9'd511;
 
   logic [ENTRIES-1:0] valid_q, seen_q;
@@ -45,35 +46,20 @@ module nvr_loop_bound_detector #(
   logic [1:0] conf_q[ENTRIES];
 
   logic hit;
-  logic [IdxW-1:0] hit_idx, victim, sel;
-  always_comb begin
-    hit = 1'b0;
-    hit_idx = '0;
-    for (int i = 0; i < ENTRIES; i++) begin
-      if (!hit && valid_q[i] && key_q[i] == obs_key) begin
-        hit = 1'b1;
-        hit_idx = IdxW'(i);
-      end
-    end
-  end
-  assign sel = hit ? hit_idx : victim;
-
-  nvr_lru #(.ENTRIES(ENTRIES)) lru (
+  logic [IdxW-1:0] hit_idx, sel;
+  nvr_table_select #(.ENTRIES(ENTRIES), .KEY_W(KEY_W)) table_select (
       .clk,
       .rst_n,
       .clear,
-      .touch(obs_valid),
-      .touch_idx(sel),
+      .obs_valid,
+      .obs_key,
       .valid(valid_q),
-      .victim
+      .keys(key_q),
+      .hit,
+      .hit_idx,
+      .sel
   );
 
-  function automatic logic [1:0] up(logic [1:0] c);
-    return c == 2'd3 ? c : c + 2'd1;
-  endfunction
-  function automatic logic [1:0] down(logic [1:0] c);
-    return c == 2'd0 ? c : c - 2'd1;
-  endfunction
   // min(count + 1, 511)
   function automatic logic [8:0] saturating_next(logic [8:0] count);
     return count == MaxCount ? MaxCount : count + 9'd1;
