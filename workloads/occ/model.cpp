@@ -47,11 +47,13 @@ inputs make_inputs(const grid_config& g, std::size_t cameras, std::mt19937& rng)
   in.depth = matrix_i8(pixels * nd, 1);
   for (std::size_t n = 0; n < cameras; ++n)
     for (std::size_t p = 0; p < g.feat_h() * g.feat_w(); ++p) {
-      // A quantised softmax: a small floor on every bin and the rest of 127 on one peak.
+      // A quantised softmax: a small floor on every bin (about 44 in all) and the rest of 127 on
+      // one peak.
       const auto peak = static_cast<std::size_t>(uniform(rng, 0, static_cast<int>(nd) - 1));
+      const int floor_max = std::max(1, 96 / static_cast<int>(std::min<std::size_t>(nd, 96)));
       int rest = 127;
       std::vector<int> v(nd);
-      for (auto& x : v) rest -= (x = uniform(rng, 0, 3));
+      for (auto& x : v) rest -= (x = uniform(rng, 0, floor_max));
       v[peak] += std::max(rest, 0);
       for (std::size_t d = 0; d < nd; ++d) {
         const std::size_t row = (n * nd + d) * g.feat_h() * g.feat_w() + p;

@@ -17,7 +17,7 @@ using npu_ref::matrix_i8;
 using npu_ref::store_config;
 
 // The image branch's outputs, synthetic: features (N*H*W rows, C int8) and depth probabilities
-// (N*D*H*W rows, 1 column, 0..127 summing to ~127 over the D bins of a pixel; one peaked bin).
+// (N*D*H*W rows, 1 column, 0..127 summing to 127 over the D bins of a pixel for D <= 96; one peaked bin).
 struct inputs {
   matrix_i8 feat, depth;
 };

@@ -58,6 +58,28 @@ TEST(OccPool, MatchesADenseRecomputation) {
   EXPECT_TRUE(occ::bev_pool(idx, in.feat, in.depth, g.bev_cells()) == dense);
 }
 
+TEST(OccInputs, DepthIsAQuantisedDistributionPerPixel) {
+  for (const auto& g : {occ::small_grid(), occ::full_grid()}) {
+    std::mt19937 rng(9);
+    const auto in = occ::make_inputs(g, 6, rng);
+    const std::size_t pixels = g.feat_h() * g.feat_w();
+    ASSERT_EQ(in.depth.rows, 6 * g.depth_bins * pixels);
+    ASSERT_EQ(in.feat.rows, 6 * pixels);
+    for (std::size_t n = 0; n < 6; ++n)
+      for (std::size_t p = 0; p < pixels; ++p) {
+        int sum = 0, peak = 0;
+        for (std::size_t d = 0; d < g.depth_bins; ++d) {
+          const int v = in.depth((n * g.depth_bins + d) * pixels + p, 0);
+          ASSERT_GE(v, 0);
+          sum += v;
+          peak = std::max(peak, v);
+        }
+        ASSERT_EQ(sum, 127);
+        ASSERT_GE(peak, 39);  // 127 minus at most 88 of floors
+      }
+  }
+}
+
 TEST(OccPool, BadIndicesThrow) {
   const matrix_i8 feat(4, 2), depth(8, 1);
   auto idx = tiny_indices();
