@@ -23,8 +23,9 @@ constexpr int no_input = 66;  // EX_NOINPUT
 }  // namespace exit_code
 
 const char* const synopsis =
-    "Usage: nvr-det-ref [--scan FILE] [--seed N] [--small] [--top-k K] [--max-pillars P]\n"
-    "  --small  the reduced 216 x 248 canvas (0.32 m) instead of 432 x 496 (0.16 m)\n";
+    "Usage: nvr-det-ref [--scan FILE] [--seed N] [--small] [--top-k K] [--max-pillars P] [--quant-error]\n"
+    "  --small        the reduced 216 x 248 canvas (0.32 m) instead of 432 x 496 (0.16 m)\n"
+    "  --quant-error  per backbone layer, the error of CFWS and of plain int8 against float\n";
 
 int usage(const std::string& problem) {
   std::cerr << "nvr-det-ref: " << problem << "\n" << synopsis;
@@ -44,7 +45,7 @@ bool parse_ulong(const std::string& text, unsigned long lo, unsigned long hi, un
 int run(int argc, char** argv) {
   std::string scan_path = NVR_DET_DATA_DIR "/kitti_000008.bin";
   unsigned long seed = 1, top_k = 10, max_pillars = 16000;
-  bool small = false;
+  bool small = false, quant_error = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](std::string& out) {
@@ -55,6 +56,8 @@ int run(int argc, char** argv) {
     std::string v;
     if (a == "--small") {
       small = true;
+    } else if (a == "--quant-error") {
+      quant_error = true;
     } else if (a == "--scan") {
       if (!value(scan_path)) return usage("--scan needs a value");
     } else if (a == "--seed" || a == "--top-k" || a == "--max-pillars") {
@@ -96,10 +99,22 @@ int run(int argc, char** argv) {
   std::printf("canvas fill: %zu of %zu positions = %.2f%% (%.2f%% empty)\n", r.p.ids.size(), g.nx * g.ny,
               100.0 * static_cast<double>(r.p.ids.size()) / static_cast<double>(g.nx * g.ny),
               100.0 - 100.0 * static_cast<double>(r.p.ids.size()) / static_cast<double>(g.nx * g.ny));
-  for (const auto& s : r.stages) std::printf("  %-16s %6zu x %4zu x %3zu\n", s.name, s.h, s.w, s.c);
+  std::printf("stages (rows x cols x channels, nonzero values):\n");
+  for (const auto& s : r.stages)
+    std::printf("  %-16s %6zu x %4zu x %3zu  %6.2f%%\n", s.name, s.h, s.w, s.c, 100.0 * s.nonzero);
   std::size_t clamped = 0;
   for (const auto& l : net.backbone) clamped += l.w.fine_clamped;
   std::printf("CFWS: %zu layers, fine weights clamped: %zu\n", net.backbone.size(), clamped);
+  if (quant_error) {
+    const det::feature_map* x = &r.canvas;
+    for (std::size_t i = 0; i < net.backbone.size(); ++i) {
+      const auto& l = net.backbone[i];
+      const auto e = det::measure_quant_error(*x, l.fused, l.w, l.stride);
+      std::printf("  layer %zu: relative RMS error vs float, CFWS %.5f, plain int8 3x3 %.5f\n", i + 1, e.cfws,
+                  e.plain);
+      x = &r.maps[i];
+    }
+  }
   std::printf(
       "top-%lu peaks (y, x on the %zu x %zu heatmap; centre of its canvas cell in BEV metres; score):\n",
       top_k, r.heat_h, r.heat_w);

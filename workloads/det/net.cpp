@@ -163,7 +163,8 @@ network make_network(std::uint32_t seed) {
   }
   for (const auto& s : backbone_shapes) {
     conv_layer l;
-    l.w = cfws_split(random_fused_kernel(s.cin, s.cout, rng));
+    l.fused = random_fused_kernel(s.cin, s.cout, rng);
+    l.w = cfws_split(l.fused);
     l.stride = s.stride;
     for (std::size_t co = 0; co < s.cout; ++co)
       l.out.push_back(store_for(l.w.fine_scale[co] * backbone_gain * 4.0, true));
@@ -205,18 +206,66 @@ std::vector<peak> top_k_peaks(const npu_ref::matrix_i32& heat, std::size_t h, st
   return all;
 }
 
+namespace {
+
+template <typename T>
+double nonzero_fraction(const npu_ref::matrix<T>& m) {
+  std::size_t n = 0;
+  for (T v : m.data) n += v != 0;
+  return m.data.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(m.data.size());
+}
+
+}  // namespace
+
+quant_error measure_quant_error(const feature_map& x, const fused_kernel& k, const cfws_weights& w,
+                                std::size_t stride) {
+  const npu_ref::matrix_i8 cols = im2col(x, 3, stride);
+  // Plain: each output channel's whole 3x3 kernel quantised with max / 127.
+  npu_ref::matrix_i8 plain(9 * k.cin, k.cout);
+  std::vector<double> plain_scale(k.cout);
+  for (std::size_t co = 0; co < k.cout; ++co) {
+    double m = 0;
+    for (std::size_t r = 0; r < 9 * k.cin; ++r) m = std::max(m, std::fabs(k.w[r * k.cout + co]));
+    plain_scale[co] = m > 0 ? m / 127.0 : 1.0;
+    for (std::size_t r = 0; r < 9 * k.cin; ++r)
+      plain(r, co) = quantise(k.w[r * k.cout + co], plain_scale[co]);
+  }
+  const npu_ref::matrix_i32 acc_plain = npu_ref::gemm(cols, plain), acc_cfws = cfws_conv(x, w, stride);
+  double e_cfws = 0, e_plain = 0, ref2 = 0;
+  std::vector<double> y(k.cout);
+  for (std::size_t i = 0; i < cols.rows; ++i) {
+    std::fill(y.begin(), y.end(), 0.0);
+    for (std::size_t r = 0; r < cols.cols; ++r) {
+      const double v = cols(i, r);
+      if (v == 0) continue;
+      for (std::size_t co = 0; co < k.cout; ++co) y[co] += v * k.w[r * k.cout + co];
+    }
+    for (std::size_t co = 0; co < k.cout; ++co) {
+      if (y[co] == 0) continue;
+      const double c = w.fine_scale[co] * acc_cfws(i, co) - y[co],
+                   p = plain_scale[co] * acc_plain(i, co) - y[co];
+      e_cfws += c * c;
+      e_plain += p * p;
+      ref2 += y[co] * y[co];
+    }
+  }
+  if (ref2 == 0) return {};
+  return {std::sqrt(e_cfws / ref2), std::sqrt(e_plain / ref2)};
+}
+
 result run(const std::vector<point>& scan, const grid& g, const network& net, std::size_t top_k) {
   result r;
   r.p = make_pillars(scan, g);
   r.features = pillar_features(r.p, g);
-  r.stages.push_back({"pillar features", r.features.rows, 1, r.features.cols});
+  r.stages.push_back({"pillar features", r.features.rows, 1, r.features.cols, nonzero_fraction(r.features)});
   r.pillar_feat = requant_channels(npu_ref::gemm(r.features, net.linear), net.linear_out);
-  r.stages.push_back({"linear 130->64", r.pillar_feat.rows, 1, r.pillar_feat.cols});
+  r.stages.push_back(
+      {"linear 130->64", r.pillar_feat.rows, 1, r.pillar_feat.cols, nonzero_fraction(r.pillar_feat)});
   r.canvas.h = g.ny;
   r.canvas.w = g.nx;
   r.canvas.data = npu_ref::matrix_i8(g.ny * g.nx, pillar_channels);
   npu_ref::scatter(r.canvas.data, r.p.ids, r.pillar_feat);
-  r.stages.push_back({"canvas", g.ny, g.nx, pillar_channels});
+  r.stages.push_back({"canvas", g.ny, g.nx, pillar_channels, nonzero_fraction(r.canvas.data)});
   r.maps.reserve(net.backbone.size());
   const feature_map* x = &r.canvas;
   for (const conv_layer& l : net.backbone) {
@@ -226,12 +275,13 @@ result run(const std::vector<point>& scan, const grid& g, const network& net, st
     y.data = requant_channels(cfws_conv(*x, l.w, l.stride), l.out);
     r.maps.push_back(std::move(y));
     x = &r.maps.back();
-    r.stages.push_back({l.stride == 2 ? "cfws conv3x3/2" : "cfws conv3x3/1", x->h, x->w, x->data.cols});
+    r.stages.push_back({l.stride == 2 ? "cfws conv3x3/2" : "cfws conv3x3/1", x->h, x->w, x->data.cols,
+                        nonzero_fraction(x->data)});
   }
   r.heat = conv2d(*x, net.head, 1, 1);
   r.heat_h = x->h;
   r.heat_w = x->w;
-  r.stages.push_back({"heatmap 1x1", r.heat_h, r.heat_w, 1});
+  r.stages.push_back({"heatmap 1x1", r.heat_h, r.heat_w, 1, nonzero_fraction(r.heat)});
   r.peaks = top_k_peaks(r.heat, r.heat_h, r.heat_w, top_k);
   return r;
 }

@@ -63,6 +63,7 @@ npu_ref::matrix_i8 requant_channels(const npu_ref::matrix_i32& acc,
                                     const std::vector<npu_ref::store_config>& cfg);
 
 struct conv_layer {
+  fused_kernel fused;  // the float kernel the split came from (for error measurements)
   cfws_weights w;
   std::size_t stride = 1;
   std::vector<npu_ref::store_config> out;
@@ -94,6 +95,7 @@ std::vector<peak> top_k_peaks(const npu_ref::matrix_i32& heat, std::size_t h, st
 struct stage {
   const char* name;
   std::size_t h, w, c;
+  double nonzero = 0;  // fraction of nonzero values
 };
 struct result {
   pillars p;
@@ -106,6 +108,14 @@ struct result {
   std::vector<peak> peaks;
   std::vector<stage> stages;
 };
+// Relative RMS error against the float conv of the fused kernel (over outputs whose float value
+// is nonzero), of CFWS (sf * acc) and of a plain per-channel int8 3x3 quantisation (max / 127).
+struct quant_error {
+  double cfws = 0, plain = 0;
+};
+quant_error measure_quant_error(const feature_map& x, const fused_kernel& k, const cfws_weights& w,
+                                std::size_t stride);
+
 result run(const std::vector<point>& scan, const grid& g, const network& net, std::size_t top_k);
 
 }  // namespace det

@@ -115,6 +115,19 @@ TEST(DetNet, CfwsQuantisationErrorIsBounded) {
   }
 }
 
+TEST(DetNet, CfwsBeatsPlainInt8OnADominantCentre) {
+  std::mt19937 rng(11);
+  const auto k = det::random_fused_kernel(16, 16, rng);
+  const auto x = random_map(12, 10, 16, rng);
+  const auto e = det::measure_quant_error(x, k, det::cfws_split(k), 1);
+  EXPECT_GT(e.cfws, 0.0);
+  EXPECT_LT(e.cfws, e.plain);
+  EXPECT_LT(e.plain, 0.1);
+  det::feature_map zero = x;
+  std::fill(zero.data.data.begin(), zero.data.data.end(), std::int8_t{0});
+  EXPECT_EQ(det::measure_quant_error(zero, k, det::cfws_split(k), 1).cfws, 0.0);
+}
+
 TEST(DetNet, CfwsSplitCentreOnly) {
   det::fused_kernel k;
   k.cin = 2;
