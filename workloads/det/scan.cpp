@@ -49,7 +49,13 @@ std::vector<point> parse_scan(const std::vector<std::uint8_t>& bytes, const std:
 std::vector<point> read_scan(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw scan_error("cannot read '" + path + "'", true);
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    // libstdc++ throws from the stream buffer on a read error (a directory, for one).
+    throw scan_error("cannot read '" + path + "'", true);
+  }
   if (in.bad()) throw scan_error("cannot read '" + path + "'", true);
   return parse_scan(bytes, path);
 }

@@ -64,6 +64,16 @@ TEST(DetScan, MissingFile) {
   }
 }
 
+TEST(DetScan, DirectoryIsUnreadable) {
+  try {
+    det::read_scan(::testing::TempDir());
+    FAIL();
+  } catch (const det::scan_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot read '"), std::string::npos);
+    EXPECT_TRUE(e.missing());
+  }
+}
+
 TEST(DetScan, ReadsTheKittiScan) {
   const auto pts = det::read_scan(det_test::scan_path);
   ASSERT_EQ(pts.size(), 17238u);
