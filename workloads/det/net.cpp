@@ -70,6 +70,10 @@ cfws_weights cfws_split(const fused_kernel& k) {
   out.fine = npu_ref::matrix_i8(9 * k.cin, k.cout);
   out.shift.assign(k.cout, 0);
   out.fine_scale.assign(k.cout, 1.0);
+  // The shifted coarse sum must fit int32 for any input: |coarse acc| <= cin * 128 * 127.
+  unsigned bits = 0;
+  while ((std::uint64_t{1} << bits) <= std::uint64_t{k.cin} * 128 * 127) ++bits;
+  const unsigned shift_cap = bits >= 30 ? 0 : std::min(max_fine_shift, 30 - bits);
   for (std::size_t co = 0; co < k.cout; ++co) {
     double cmax = 0;
     for (std::size_t ci = 0; ci < k.cin; ++ci) cmax = std::max(cmax, std::fabs(k.at(4, ci, co)));
@@ -87,7 +91,7 @@ cfws_weights cfws_split(const fused_kernel& k) {
         fmax = std::max(fmax, std::fabs(v));
       }
     unsigned s = 0;
-    while (s < max_fine_shift && fmax * std::ldexp(1.0, static_cast<int>(s) + 1) <= 127.0 * sc) ++s;
+    while (s < shift_cap && fmax * std::ldexp(1.0, static_cast<int>(s) + 1) <= 127.0 * sc) ++s;
     const double sf = std::ldexp(sc, -static_cast<int>(s));
     out.shift[co] = s;
     out.fine_scale[co] = sf;

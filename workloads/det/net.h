@@ -41,7 +41,8 @@ struct fused_kernel {
 //           conv(x, Q(Wc)) for a 3x3 Wc that is zero outside the centre);
 //   fine:   the outer taps and the centre residual w - sc * Q(centre), with scale sf = sc / 2^k,
 //           k in 0..max_fine_shift the largest with max |fine| <= 127 * sf (clamped to +-127
-//           when even k = 0 does not fit; `fine_clamped` counts those weights).
+//           when even k = 0 does not fit; `fine_clamped` counts those weights), and k small
+//           enough that coarse << k cannot overflow int32 (k <= 30 - bits of cin * 128 * 127).
 // acc = (conv(x, Q(Wc)) << k) + conv(x, Q(Wf)) in int32, at scale sf.
 constexpr unsigned max_fine_shift = 12;
 struct cfws_weights {

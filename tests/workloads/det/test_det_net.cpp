@@ -145,6 +145,26 @@ TEST(DetNet, CfwsSplitCentreOnly) {
   EXPECT_EQ(s.fine(4 * 2 + 0, 0), 0);
   EXPECT_EQ(s.fine(0, 0), 0);
   EXPECT_THROW(det::cfws_split(det::fused_kernel{1, 1, {}}), std::invalid_argument);
+  // 64 input channels: |coarse acc| < 2^20, so k <= 10 keeps coarse << k inside int32.
+  det::fused_kernel wide;
+  wide.cin = 64;
+  wide.cout = 1;
+  wide.w.assign(9 * 64, 0.0);
+  wide.at(4, 0, 0) = 1.0;
+  wide.at(4, 1, 0) = 63.0 / 127.0 + 1e-9;  // a tiny residual would ask for a huge k
+  EXPECT_EQ(det::cfws_split(wide).shift[0], 10u);
+}
+
+TEST(DetNet, CoarseOneByOneIsTheCentreOnlyThreeByThree) {
+  std::mt19937 rng(13);
+  const auto k = det::random_fused_kernel(5, 4, rng);
+  const auto s = det::cfws_split(k);
+  npu_ref::matrix_i8 centre_only(9 * 5, 4);
+  for (std::size_t ci = 0; ci < 5; ++ci)
+    for (std::size_t co = 0; co < 4; ++co) centre_only(4 * 5 + ci, co) = s.coarse(ci, co);
+  const auto x = random_map(7, 6, 5, rng, 1);
+  for (std::size_t stride : {1u, 2u})
+    EXPECT_EQ(det::conv2d(x, s.coarse, 1, stride), det::conv2d(x, centre_only, 3, stride));
 }
 
 TEST(DetNet, StoreFor) {
