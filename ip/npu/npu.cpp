@@ -242,26 +242,10 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
   SC_THREAD(run);
 }
 
-// A runahead prefetcher the NPU's own hierarchy holds, reached without a port.
-class npu::direct_snoop final : public runahead::snoop_if {
- public:
-  explicit direct_snoop(mem::prefetcher& p) : m_prefetcher(p) {}
-  void issued(const mem::instruction_event& e) override { m_prefetcher.on_instruction(e); }
-  void enable(mem::time_ps time, bool on) override { m_prefetcher.on_enable(time, on); }
-
- private:
-  mem::prefetcher& m_prefetcher;
-};
-
 npu::~npu() = default;
 
 void npu::end_of_elaboration() {
-  if (nvr_snoop.size() != 0) {
-    m_snoop = nvr_snoop[0];
-  } else if (mem::prefetcher* p = m_memory->active_prefetcher(); p && p->uses_instructions()) {
-    m_direct_snoop = std::make_unique<direct_snoop>(*p);
-    m_snoop = m_direct_snoop.get();
-  }
+  if (nvr_snoop.size() != 0) m_snoop = nvr_snoop[0];
   if (m_snoop) m_snoop->enable(0, (ctrl.get() & ctrl_nvr_enable) != 0);  // CTRL resets to 0
 }
 

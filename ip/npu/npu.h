@@ -146,10 +146,7 @@ class npu : public core::peripheral {
   std::unique_ptr<dram_access> m_port;
   std::unique_ptr<dram_values> m_values;
   std::unique_ptr<mem::hierarchy> m_memory;
-  // Where instructions and CTRL.nvr_enable go: the runahead unit bound to nvr_snoop, else the
-  // hierarchy's own prefetcher if it is a runahead one (a standalone NPU), else nowhere.
-  class direct_snoop;
-  std::unique_ptr<direct_snoop> m_direct_snoop;
+  // The runahead unit bound to nvr_snoop, if any (resolved once, at the end of elaboration).
   runahead::snoop_if* m_snoop = nullptr;
   core::line_driver m_irq_driver{"irq_driver", irq};
   sc_core::sc_event m_kick;

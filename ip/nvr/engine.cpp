@@ -110,7 +110,7 @@ void runahead_engine::expire(time_ps now) {
   // below) leave the window after m_expiry_ps.
   while (!m_issue_order.empty() && m_issue_order.front().first + m_expiry_ps < now) {
     const auto it = m_outstanding.find(m_issue_order.front().second);
-    if (it != m_outstanding.end() && it->second.issued == m_issue_order.front().first) {
+    if (it != m_outstanding.end() && it->second == m_issue_order.front().first) {
       m_outstanding.erase(it);
       ++m_expired;
     }
@@ -281,7 +281,7 @@ bool runahead_engine::drain(time_ps horizon) {
     m_pending.pop_front();
     if (st == mem::prefetch_status::issued) {
       ++m_lines_issued;
-      m_outstanding[q.line] = issued_line{free, q.tag};
+      m_outstanding[q.line] = free;
       m_issue_order.emplace_back(free, q.line);
       m_peak_outstanding = std::max(m_peak_outstanding, m_outstanding.size());
       if (m_trace && s) {

@@ -108,16 +108,12 @@ class runahead_engine : public mem::prefetcher {
     std::int64_t tag;
     std::uint64_t vector;  // lines of one vector prefetch issue in the same cycle
   };
-  struct issued_line {
-    time_ps issued;
-    std::int64_t tag;
-  };
   bool drain_index(time_ps horizon);
   std::deque<queued_line> m_pending;
   std::deque<std::pair<std::uint64_t, time_ps>> m_index_pending;  // stream prefetches of index lines
-  std::unordered_map<std::uint64_t, issued_line> m_outstanding;
-  std::deque<std::pair<time_ps, std::uint64_t>> m_issue_order;  // for expiry
-  std::unordered_map<std::uint64_t, std::int64_t> m_generated;  // queued lines -> tag
+  std::unordered_map<std::uint64_t, time_ps> m_outstanding;       // unused lines -> issue time
+  std::deque<std::pair<time_ps, std::uint64_t>> m_issue_order;    // for expiry
+  std::unordered_map<std::uint64_t, std::int64_t> m_generated;    // queued lines -> tag
   std::deque<std::uint64_t> m_generated_order;
   std::int64_t m_npu_position = 0;
   std::deque<std::pair<time_ps, bool>> m_enable_events;
