@@ -1,4 +1,6 @@
 // nvr-vp: parses the options, assembles the SoC, loads the firmware, runs, reports.
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -7,10 +9,8 @@
 #include <iomanip>
 #include <iostream>
 #include <iterator>
-#include <vector>
-
 #include <systemc>
-#include <tlm_utils/tlm_quantumkeeper.h>
+#include <vector>
 
 #include "core/debug/run_control.h"
 #include "core/stats.h"
@@ -20,6 +20,7 @@
 #include "platform/options.h"
 #include "platform/soc.h"
 #include "platform/version.h"
+#include "workloads/image/workload_image.h"
 
 namespace {
 
@@ -39,15 +40,18 @@ struct run_result {
 
 run_result classify_end(const soc& top, const run_config& config) {
   if (top.testdev.exited())
-    return {top.testdev.exit_code() & 0xff, "firmware exited with code " + std::to_string(top.testdev.exit_code())};
+    return {top.testdev.exit_code() & 0xff,
+            "firmware exited with code " + std::to_string(top.testdev.exit_code())};
   // Ended by the debugger, Ctrl-C or SIGTERM.
   if (top.cpu.killed_by_debugger()) return {exit_code::interrupted, "ended by the debugger"};
   if (top.cpu.stopped_by_request() || nvr::debug::stop_signal() != 0) {
     const bool term = nvr::debug::stop_signal() == SIGTERM;
-    return {term ? exit_code::terminated : exit_code::interrupted, term ? "stopped by SIGTERM" : "interrupted (SIGINT)"};
+    return {term ? exit_code::terminated : exit_code::interrupted,
+            term ? "stopped by SIGTERM" : "interrupted (SIGINT)"};
   }
   if (top.cpu.instruction_limit_reached())
-    return {exit_code::timeout, "instruction limit of " + std::to_string(config.soc.cpu.max_instructions) + " reached"};
+    return {exit_code::timeout,
+            "instruction limit of " + std::to_string(config.soc.cpu.max_instructions) + " reached"};
   if (config.max_time != sc_core::SC_ZERO_TIME && sc_core::sc_time_stamp() >= config.max_time)
     return {exit_code::timeout, "time limit of " + config.max_time.to_string() + " reached"};
   return {exit_code::timeout, "no further events: the firmware waits for an interrupt that cannot come"};
@@ -85,6 +89,17 @@ int run(int argc, char** argv) {
   } catch (const elf_error& error) {
     std::cerr << "nvr-vp: " << error.what() << '\n';
     return exit_code::bad_firmware;
+  }
+  // The workload's data image is checked (size, checksum, workload name) before anything runs:
+  // firmware reading a damaged image would fail far from the cause.
+  std::optional<nvr::wimg::image> workload_image;
+  if (!config.workload_image.empty()) {
+    try {
+      workload_image = nvr::wimg::image::read(config.workload_image, config.workload);
+    } catch (const nvr::wimg::image_error& error) {
+      std::cerr << "nvr-vp: --workload " << config.workload << ": image " << error.what() << '\n';
+      return exit_code::bad_firmware;
+    }
   }
 
   apply_log_level(config.log);
@@ -126,6 +141,11 @@ int run(int argc, char** argv) {
       return exit_code::io_error;
     }
     top->npu.memory().set_observer(&memory_trace->observer());
+  }
+  if (workload_image) {
+    std::vector<std::uint8_t> bytes = workload_image->bytes();
+    workload_image.reset();
+    top->preload_data(WIMG_ADDR, std::move(bytes), config.workload_image);
   }
   for (const load_request& load : config.loads) {
     std::error_code error;
@@ -176,7 +196,8 @@ int run(int argc, char** argv) {
     std::cerr << "nvr-vp: simulation failed: " << error.what() << '\n';
     return exit_code::internal;
   }
-  const double host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+  const double host_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
 
   std::cout.flush();
   const run_result result = classify_end(*top, config);

@@ -1,8 +1,10 @@
 #include "platform/options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -40,9 +42,11 @@ sc_core::sc_time parse_time(const std::string& option, const std::string& text) 
   double number = 0;
   std::string unit;
   if (split_number(text, number, unit)) {
-    static const std::pair<const char*, sc_core::sc_time_unit> units[] = {
-        {"ps", sc_core::SC_PS}, {"ns", sc_core::SC_NS}, {"us", sc_core::SC_US},
-        {"ms", sc_core::SC_MS}, {"s", sc_core::SC_SEC}};
+    static const std::pair<const char*, sc_core::sc_time_unit> units[] = {{"ps", sc_core::SC_PS},
+                                                                          {"ns", sc_core::SC_NS},
+                                                                          {"us", sc_core::SC_US},
+                                                                          {"ms", sc_core::SC_MS},
+                                                                          {"s", sc_core::SC_SEC}};
     for (const auto& [name, sc_unit] : units)
       if (unit == name) {
         const sc_core::sc_time time(number, sc_unit);
@@ -52,7 +56,8 @@ sc_core::sc_time parse_time(const std::string& option, const std::string& text) 
         return time;
       }
   }
-  throw usage_error("--" + option + ": '" + text + "' is not a time; write a number and a unit (ps, ns, us, ms, s), e.g. 1us");
+  throw usage_error("--" + option + ": '" + text +
+                    "' is not a time; write a number and a unit (ps, ns, us, ms, s), e.g. 1us");
 }
 
 std::uint64_t parse_size(const std::string& option, const std::string& text) {
@@ -60,17 +65,18 @@ std::uint64_t parse_size(const std::string& option, const std::string& text) {
   const char* begin = trimmed.c_str();
   char* end = nullptr;
   errno = 0;
-  const unsigned long long number =
-      trimmed.empty() || trimmed[0] == '-' ? 0 : std::strtoull(begin, &end, 0);
+  const unsigned long long number = trimmed.empty() || trimmed[0] == '-' ? 0 : std::strtoull(begin, &end, 0);
   if (end != nullptr && end != begin && errno == 0) {
     const std::string unit = trim(std::string(end));
-    static const std::pair<const char*, std::uint64_t> units[] = {
-        {"", 1}, {"B", 1}, {"K", 1ull << 10}, {"KiB", 1ull << 10}, {"M", 1ull << 20},
-        {"MiB", 1ull << 20}, {"G", 1ull << 30}, {"GiB", 1ull << 30}};
+    static const std::pair<const char*, std::uint64_t> units[] = {{"", 1},           {"B", 1},
+                                                                  {"K", 1ull << 10}, {"KiB", 1ull << 10},
+                                                                  {"M", 1ull << 20}, {"MiB", 1ull << 20},
+                                                                  {"G", 1ull << 30}, {"GiB", 1ull << 30}};
     for (const auto& [name, scale] : units)
       if (unit == name && number <= UINT64_MAX / scale) return number * scale;
   }
-  throw usage_error("--" + option + ": '" + text + "' is not a size; write bytes with an optional K, M or G, e.g. 256M");
+  throw usage_error("--" + option + ": '" + text +
+                    "' is not a size; write bytes with an optional K, M or G, e.g. 256M");
 }
 
 log_level parse_log_level(const std::string& option, const std::string& text) {
@@ -78,14 +84,16 @@ log_level parse_log_level(const std::string& option, const std::string& text) {
   if (text == "warning") return log_level::warning;
   if (text == "info") return log_level::info;
   if (text == "debug") return log_level::debug;
-  throw usage_error("--" + option + ": '" + text + "' is not a log level; choose error, warning, info or debug");
+  throw usage_error("--" + option + ": '" + text +
+                    "' is not a log level; choose error, warning, info or debug");
 }
 
 std::uint16_t parse_port(const std::string& option, const std::string& text) {
   const std::string trimmed = trim(text);
   char* end = nullptr;
   errno = 0;
-  const unsigned long port = trimmed.empty() || trimmed[0] == '-' ? 0 : std::strtoul(trimmed.c_str(), &end, 10);
+  const unsigned long port =
+      trimmed.empty() || trimmed[0] == '-' ? 0 : std::strtoul(trimmed.c_str(), &end, 10);
   if (end != nullptr && end != trimmed.c_str() && *end == '\0' && errno == 0 && port <= 65535)
     return static_cast<std::uint16_t>(port);
   throw usage_error("--" + option + ": '" + text + "' is not a TCP port (0 to 65535; 0 picks a free one)");
@@ -101,7 +109,8 @@ bool parse_switch(const std::string& option, const std::string& text) {
 std::uint64_t parse_frequency_period(const std::string& option, const std::string& text) {
   double number = 0;
   std::string unit;
-  const std::string message = "--" + option + ": '" + text + "' is not a frequency with a whole period in ps (e.g. 1GHz, 800MHz)";
+  const std::string message =
+      "--" + option + ": '" + text + "' is not a frequency with a whole period in ps (e.g. 1GHz, 800MHz)";
   if (!split_number(text, number, unit)) throw usage_error(message);
   double hz = 0;
   if (unit == "GHz")
@@ -134,6 +143,20 @@ load_request parse_load(const std::string& option, const std::string& text) {
   return {text.substr(0, at), value};
 }
 
+std::vector<std::string> available_workloads(const std::string& firmware_dir, const std::string& image_dir) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(image_dir, error)) {
+    const std::filesystem::path path = entry.path();
+    if (path.extension() != ".img") continue;
+    const std::string name = path.stem().string();
+    if (std::filesystem::is_regular_file(std::filesystem::path(firmware_dir) / (name + ".elf"), error))
+      names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 std::vector<std::string> parse_list(const std::string& option, const std::string& text) {
   std::vector<std::string> items;
   std::size_t from = 0;
@@ -153,60 +176,70 @@ std::vector<std::string> parse_list(const std::string& option, const std::string
 options::options() : po::options_description("nvr-vp options"), m_file_options("settings") {
   // Settings are strings here and parsed below, so every bad value gets one clear message that
   // names its option.
-  m_file_options.add_options()
-      ("firmware,f", po::value<std::string>()->value_name("ELF"), "firmware ELF to run (RV32, bare metal)")
-      ("quantum", po::value<std::string>()->default_value("1us")->value_name("TIME"),
-       "time the CPU may run ahead of the SystemC kernel (e.g. 10ns, 1us, 100us)")
-      ("max-time", po::value<std::string>()->value_name("TIME"), "stop after this much simulated time (timeout exit code)")
-      ("max-instructions", po::value<std::string>()->value_name("N"), "stop after N instructions (timeout exit code)")
-      ("log-level", po::value<std::string>()->default_value("warning")->value_name("LEVEL"),
-       "error, warning, info or debug")
-      ("stats", po::value<std::string>()->value_name("FILE"), "write all statistics as JSON to FILE at the end")
-      ("uart-out", po::value<std::string>()->value_name("FILE"), "write the UART's output to FILE instead of stdout")
-      ("dram-size", po::value<std::string>()->default_value("256M")->value_name("SIZE"), "DRAM size (e.g. 256M)")
-      ("dmi", po::value<std::string>()->default_value("on")->value_name("on|off"),
-       "let the CPU access memory directly (DMI); off sends every access through the bus")
-      ("misaligned", po::value<std::string>()->default_value("emulate")->value_name("emulate|trap"),
-       "misaligned loads and stores: performed (as QEMU virt does) or trapped (causes 4 and 6)")
-      ("npu-clock", po::value<std::string>()->default_value("1GHz")->value_name("FREQ"), "NPU clock (e.g. 1GHz, 800MHz)")
-      ("npu-outstanding", po::value<std::string>()->default_value("16")->value_name("N"),
-       "NPU DMA requests in flight at most")
-      ("load", po::value<std::vector<std::string>>()->composing()->value_name("FILE@ADDR"),
-       "copy a raw binary file into memory at ADDR before the run, after the firmware (repeatable)");
+  m_file_options.add_options()("firmware,f", po::value<std::string>()->value_name("ELF"),
+                               "firmware ELF to run (RV32, bare metal)")(
+      "quantum", po::value<std::string>()->default_value("1us")->value_name("TIME"),
+      "time the CPU may run ahead of the SystemC kernel (e.g. 10ns, 1us, 100us)")(
+      "max-time", po::value<std::string>()->value_name("TIME"),
+      "stop after this much simulated time (timeout exit code)")(
+      "max-instructions", po::value<std::string>()->value_name("N"),
+      "stop after N instructions (timeout exit code)")(
+      "log-level", po::value<std::string>()->default_value("warning")->value_name("LEVEL"),
+      "error, warning, info or debug")("stats", po::value<std::string>()->value_name("FILE"),
+                                       "write all statistics as JSON to FILE at the end")(
+      "uart-out", po::value<std::string>()->value_name("FILE"),
+      "write the UART's output to FILE instead of stdout")(
+      "dram-size", po::value<std::string>()->default_value("256M")->value_name("SIZE"),
+      "DRAM size (e.g. 256M)")(
+      "dmi", po::value<std::string>()->default_value("on")->value_name("on|off"),
+      "let the CPU access memory directly (DMI); off sends every access through the bus")(
+      "misaligned", po::value<std::string>()->default_value("emulate")->value_name("emulate|trap"),
+      "misaligned loads and stores: performed (as QEMU virt does) or trapped (causes 4 and 6)")(
+      "npu-clock", po::value<std::string>()->default_value("1GHz")->value_name("FREQ"),
+      "NPU clock (e.g. 1GHz, 800MHz)")(
+      "npu-outstanding", po::value<std::string>()->default_value("16")->value_name("N"),
+      "NPU DMA requests in flight at most")("workload", po::value<std::string>()->value_name("NAME"),
+                                            "run a workload: its firmware and its checked data image (llm, "
+                                            "occ, det; `--workload list` lists them)")(
+      "workload-dir", po::value<std::string>()->value_name("DIR"),
+      "where --workload finds NAME.elf and NAME.img (default: this build's firmware and image folders)")(
+      "workload-image", po::value<std::string>()->value_name("FILE"),
+      "the data image of --workload instead of the built one (e.g. one made with other generator options)")(
+      "load", po::value<std::vector<std::string>>()->composing()->value_name("FILE@ADDR"),
+      "copy a raw binary file into memory at ADDR before the run, after the firmware (repeatable)");
   m_file_options.add(m_memory_options);
   // Traces (#3).
-  m_file_options.add_options()
-      ("vcd", po::value<std::string>()->value_name("FILE"),
-       "write a VCD timeline to FILE and a GTKWave save file next to it (FILE with .gtkw for .vcd)")
-      ("vcd-groups", po::value<std::string>()->value_name("LIST"),
-       "signal groups of the VCD, comma-separated (default: all; e.g. cpu,irq,uart)")
-      ("trace-bus", po::value<std::string>()->value_name("FILE"), "write every bus transaction to FILE")
-      ("trace-range", po::value<std::vector<std::string>>()->value_name("START:END"),
-       "trace only accesses to [START, END) (repeatable; e.g. 0x10000000:0x10000100)")
-      ("trace-window", po::value<std::string>()->value_name("T0:T1"),
-       "trace only from simulated time T0 to T1 (either may be empty; e.g. 10us:2ms)")
-      ("trace-npu-memory", po::value<std::string>()->value_name("FILE"),
-       "write every demand request of the NPU to its memory hierarchy to FILE, an nvr-trace-sim trace "
-       "(binary if FILE ends in .bin, else text)")
-      ("oracle-trace", po::value<std::string>()->value_name("FILE"),
-       "the future of --prefetcher oracle: a trace recorded by --trace-npu-memory from the same firmware and inputs");
+  m_file_options.add_options()(
+      "vcd", po::value<std::string>()->value_name("FILE"),
+      "write a VCD timeline to FILE and a GTKWave save file next to it (FILE with .gtkw for .vcd)")(
+      "vcd-groups", po::value<std::string>()->value_name("LIST"),
+      "signal groups of the VCD, comma-separated (default: all; e.g. cpu,irq,uart)")(
+      "trace-bus", po::value<std::string>()->value_name("FILE"), "write every bus transaction to FILE")(
+      "trace-range", po::value<std::vector<std::string>>()->value_name("START:END"),
+      "trace only accesses to [START, END) (repeatable; e.g. 0x10000000:0x10000100)")(
+      "trace-window", po::value<std::string>()->value_name("T0:T1"),
+      "trace only from simulated time T0 to T1 (either may be empty; e.g. 10us:2ms)")(
+      "trace-npu-memory", po::value<std::string>()->value_name("FILE"),
+      "write every demand request of the NPU to its memory hierarchy to FILE, an nvr-trace-sim trace "
+      "(binary if FILE ends in .bin, else text)")("oracle-trace",
+                                                  po::value<std::string>()->value_name("FILE"),
+                                                  "the future of --prefetcher oracle: a trace recorded by "
+                                                  "--trace-npu-memory from the same firmware and inputs");
   // Debugging and the instruction trace (issue #3, GDB stub).
-  m_file_options.add_options()
-      ("gdb", po::value<std::string>()->value_name("PORT"),
-       "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr)")
-      ("gdb-wait", po::bool_switch(), "halt at reset until a debugger connects (needs --gdb)")
-      ("trace-insn", po::value<std::string>()->value_name("FILE"),
-       "write every retired instruction (time, pc, word, disassembly, registers written) to FILE");
-  add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
-      ("config", po::value<std::string>()->value_name("FILE"),
-       "read settings from FILE (one `name = value` per line, the long option names; the command line wins)");
+  m_file_options.add_options()(
+      "gdb", po::value<std::string>()->value_name("PORT"),
+      "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr)")(
+      "gdb-wait", po::bool_switch(), "halt at reset until a debugger connects (needs --gdb)")(
+      "trace-insn", po::value<std::string>()->value_name("FILE"),
+      "write every retired instruction (time, pc, word, disassembly, registers written) to FILE");
+  add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
+      "config", po::value<std::string>()->value_name("FILE"),
+      "read settings from FILE (one `name = value` per line, the long option names; the command line wins)");
   add(m_file_options);
 }
 
 void options::print_help(std::ostream& out) const {
-  out << "Usage: nvr-vp [options] --firmware ELF\n"
+  out << "Usage: nvr-vp [options] --firmware ELF | --workload NAME\n"
          "Runs bare-metal RV32IMAC firmware on the nvr-vp SoC (CPU, UART, CLINT, PLIC, DRAM).\n"
          "Exit code: the firmware's exit code; "
       << exit_code::timeout << " when --max-time or --max-instructions ends the run; " << exit_code::usage
@@ -242,8 +275,36 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
 
   run_config config;
   auto text = [&](const char* name) { return values[name].as<std::string>(); };
-  if (!values.count("firmware")) throw usage_error("no firmware: give --firmware ELF (see --help)");
-  config.firmware = text("firmware");
+  if (values.count("workload")) {
+    const std::string firmware_dir =
+        values.count("workload-dir") ? text("workload-dir") : NVR_DEFAULT_FIRMWARE_DIR;
+    const std::string image_dir = values.count("workload-dir") ? text("workload-dir") : NVR_DEFAULT_IMAGE_DIR;
+    const std::vector<std::string> available = available_workloads(firmware_dir, image_dir);
+    std::string names;
+    for (const std::string& name : available) names += (names.empty() ? "" : ", ") + name;
+    if (names.empty()) names = "none";
+    config.workload = text("workload");
+    if (config.workload == "list") {
+      std::cout << "workloads in " << firmware_dir << (firmware_dir == image_dir ? "" : " and " + image_dir)
+                << ": " << names << '\n';
+      return std::nullopt;
+    }
+    if (std::find(available.begin(), available.end(), config.workload) == available.end())
+      throw usage_error("--workload: no workload '" + config.workload + "' (firmware " + firmware_dir + "/" +
+                        config.workload + ".elf and image " + image_dir + "/" + config.workload +
+                        ".img); available: " + names);
+    config.firmware = firmware_dir + "/" + config.workload + ".elf";
+    config.workload_image = image_dir + "/" + config.workload + ".img";
+    if (values.count("workload-image")) config.workload_image = text("workload-image");
+  } else if (values.count("workload-dir") || values.count("workload-image")) {
+    throw usage_error(std::string("--") + (values.count("workload-dir") ? "workload-dir" : "workload-image") +
+                      ": only with --workload NAME");
+  }
+  if (values.count("firmware")) {
+    config.firmware = text("firmware");
+  } else if (config.workload.empty()) {
+    throw usage_error("no firmware: give --firmware ELF or --workload NAME (see --help)");
+  }
   if (values.count("load"))
     for (const std::string& load : values["load"].as<std::vector<std::string>>())
       config.loads.push_back(parse_load("load", load));
@@ -252,21 +313,24 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   if (values.count("max-time")) config.max_time = parse_time("max-time", text("max-time"));
   if (values.count("max-instructions")) {
     config.soc.cpu.max_instructions = parse_size("max-instructions", text("max-instructions"));
-    if (config.soc.cpu.max_instructions == 0) throw usage_error("--max-instructions: must be greater than zero");
+    if (config.soc.cpu.max_instructions == 0)
+      throw usage_error("--max-instructions: must be greater than zero");
   }
   config.log = parse_log_level("log-level", text("log-level"));
   if (values.count("stats")) config.stats_file = text("stats");
   if (values.count("uart-out")) config.soc.uart_output = text("uart-out");
   config.soc.dram_size = parse_size("dram-size", text("dram-size"));
   if (config.soc.dram_size == 0 || config.soc.dram_size > max_dram_size)
-    throw usage_error("--dram-size: must be between 1 byte and " + std::to_string(max_dram_size >> 20) + " MiB");
+    throw usage_error("--dram-size: must be between 1 byte and " + std::to_string(max_dram_size >> 20) +
+                      " MiB");
   config.soc.cpu.dmi = parse_switch("dmi", text("dmi"));
   const std::string misaligned = text("misaligned");
   if (misaligned != "emulate" && misaligned != "trap")
     throw usage_error("--misaligned: '" + misaligned + "' is not emulate or trap");
   config.soc.cpu.trap_misaligned = misaligned == "trap";
   config.soc.npu.clock_period_ps = parse_frequency_period("npu-clock", text("npu-clock"));
-  config.soc.npu.max_outstanding = static_cast<unsigned>(parse_size("npu-outstanding", text("npu-outstanding")));
+  config.soc.npu.max_outstanding =
+      static_cast<unsigned>(parse_size("npu-outstanding", text("npu-outstanding")));
   if (config.soc.npu.max_outstanding == 0 || config.soc.npu.max_outstanding > 1024)
     throw usage_error("--npu-outstanding: must be between 1 and 1024");
   config.soc.npu.quantum = config.quantum;
@@ -292,8 +356,9 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
   }
   try {
     if (values.count("trace-window"))
-      config.trace.filter.window = trace::parse_time_window(
-          trim(text("trace-window")), [](const std::string& time) { return parse_time("trace-window", time); });
+      config.trace.filter.window =
+          trace::parse_time_window(trim(text("trace-window")),
+                                   [](const std::string& time) { return parse_time("trace-window", time); });
   } catch (const std::invalid_argument& error) {
     throw usage_error(std::string("--trace-window: ") + error.what());
   }

@@ -7,14 +7,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
-
-#include <boost/program_options.hpp>
 #include <systemc>
 #include <vector>
 
-#include "ip/cache/hierarchy_options.h"
 #include "core/trace/session.h"
+#include "ip/cache/hierarchy_options.h"
 #include "platform/soc.h"
 
 namespace nvr::platform {
@@ -36,6 +33,9 @@ struct load_request {
 struct run_config {
   soc_config soc;
   std::string firmware;
+  // --workload NAME: its firmware (unless --firmware is given) and its data image, which main()
+  // checks (workloads/image) and loads at WIMG_ADDR before the run.
+  std::string workload, workload_image;
   std::vector<load_request> loads;  // in command-line order, after those of a config file
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
   sc_core::sc_time max_time = sc_core::SC_ZERO_TIME;  // zero: no limit
@@ -74,5 +74,9 @@ load_request parse_load(const std::string& option, const std::string& text);
 // "cpu,irq" -> {"cpu", "irq"}; empty items are an error. The names are checked once the SoC exists.
 std::vector<std::string> parse_list(const std::string& option, const std::string& text);
 std::uint16_t parse_port(const std::string& option, const std::string& text);
+
+// The workloads `dir` offers: names with both NAME.elf in `firmware_dir` and NAME.img in
+// `image_dir`, sorted.
+std::vector<std::string> available_workloads(const std::string& firmware_dir, const std::string& image_dir);
 
 }  // namespace nvr::platform

@@ -4,4 +4,7 @@
 # CMakeLists.txt (see firmware/README.md).
 set(NVR_FIRMWARE_TESTS hello irq traps selftest exitcode npu npu_kernels nvr_switch debugee spin)
 set(NVR_FIRMWARE_BENCHES compute)
-set(NVR_FIRMWARE_PROGRAMS ${NVR_FIRMWARE_TESTS} ${NVR_FIRMWARE_BENCHES})
+# Workload programs (issue #8): firmware/workloads/<name>, run by `nvr-vp --workload <name>` with
+# the data image of the same name.
+set(NVR_FIRMWARE_WORKLOADS)
+set(NVR_FIRMWARE_PROGRAMS ${NVR_FIRMWARE_TESTS} ${NVR_FIRMWARE_BENCHES} ${NVR_FIRMWARE_WORKLOADS})

@@ -1,0 +1,165 @@
+/* Workload image checks, section lookup, per-layer profile and closing lines (workload.h). */
+#include "workload.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clint.h"
+#include "memory_map.h"
+#include "testdev.h"
+
+uint32_t wl_crc32(const void* data, uint32_t bytes) {
+  /* Nibble-wide table: 16 words instead of 256, at two lookups per byte. */
+  static const uint32_t table[16] = {
+      0x00000000u, 0x1db71064u, 0x3b6e20c8u, 0x26d930acu, 0x76dc4190u, 0x6b6b51f4u, 0x4db26158u, 0x5005713cu,
+      0xedb88320u, 0xf00f9344u, 0xd6d6a3e8u, 0xcb61b38cu, 0x9b64c2b0u, 0x86d3d2d4u, 0xa00ae278u, 0xbdbdf21cu};
+  const uint8_t* p = (const uint8_t*)data;
+  uint32_t crc = 0xffffffffu;
+  for (uint32_t i = 0; i < bytes; ++i) {
+    crc ^= p[i];
+    crc = (crc >> 4) ^ table[crc & 15u];
+    crc = (crc >> 4) ^ table[crc & 15u];
+  }
+  return crc ^ 0xffffffffu;
+}
+
+static const char* name_of(const struct wl_image* img) {
+  return img && img->workload ? img->workload : "workload";
+}
+
+bool wl_image_open(struct wl_image* img, uint32_t addr, const char* workload) {
+  memset(img, 0, sizeof *img);
+  img->workload = workload;
+  img->base = (const uint8_t*)(uintptr_t)addr;
+  const struct wimg_header* h = (const struct wimg_header*)img->base;
+  if (h->magic != WIMG_MAGIC) {
+    printf("%s: error: no workload image at 0x%08" PRIx32 " (magic 0x%08" PRIx32
+           "); run through "
+           "`nvr-vp --workload %s` or load it with --load IMAGE@0x%08" PRIx32 "\n",
+           workload, addr, h->magic, workload, addr);
+    return false;
+  }
+  if (h->version != WIMG_VERSION) {
+    printf("%s: error: image version %" PRIu32 ", this firmware reads version %u\n", workload, h->version,
+           WIMG_VERSION);
+    return false;
+  }
+  if (strncmp(h->workload, workload, WIMG_NAME_BYTES) != 0) {
+    printf("%s: error: the image at 0x%08" PRIx32 " is for workload '%.16s'\n", workload, addr, h->workload);
+    return false;
+  }
+  const uint32_t table_end = (uint32_t)sizeof *h + h->section_count * (uint32_t)sizeof(struct wimg_section);
+  if (h->image_bytes > WIMG_MAX_BYTES || h->image_bytes < sizeof *h ||
+      h->section_count > WIMG_MAX_BYTES / 48u || table_end > h->image_bytes) {
+    printf("%s: error: image header is inconsistent (%" PRIu32 " bytes, %" PRIu32 " sections)\n", workload,
+           h->image_bytes, h->section_count);
+    return false;
+  }
+  const uint32_t crc = wl_crc32(img->base + sizeof *h, h->image_bytes - (uint32_t)sizeof *h);
+  if (crc != h->crc32) {
+    printf("%s: error: image checksum mismatch (crc32 0x%08" PRIx32 ", header says 0x%08" PRIx32
+           "): the image is corrupted or truncated\n",
+           workload, crc, h->crc32);
+    return false;
+  }
+  img->sections = (const struct wimg_section*)(img->base + sizeof *h);
+  for (uint32_t i = 0; i < h->section_count; ++i) {
+    const struct wimg_section* s = &img->sections[i];
+    if (s->offset < table_end || s->offset > h->image_bytes || s->bytes > h->image_bytes - s->offset ||
+        memchr(s->name, 0, WIMG_SECTION_NAME_BYTES) == NULL) {
+      printf("%s: error: image section %" PRIu32 " lies outside the image\n", workload, i);
+      return false;
+    }
+  }
+  img->header = h;
+  return true;
+}
+
+const void* wl_find(const struct wl_image* img, const char* name, uint32_t min_bytes, uint32_t* bytes) {
+  if (img->header)
+    for (uint32_t i = 0; i < img->header->section_count; ++i) {
+      const struct wimg_section* s = &img->sections[i];
+      if (strncmp(s->name, name, WIMG_SECTION_NAME_BYTES) != 0) continue;
+      if (s->bytes < min_bytes) {
+        printf("%s: error: image section '%s' has %" PRIu32 " bytes, at least %" PRIu32 " needed\n",
+               name_of(img), name, s->bytes, min_bytes);
+        return NULL;
+      }
+      if (bytes) *bytes = s->bytes;
+      return img->base + s->offset;
+    }
+  printf("%s: error: the image has no section '%s'\n", name_of(img), name);
+  return NULL;
+}
+
+const void* wl_section(const struct wl_image* img, const char* name, uint32_t min_bytes) {
+  const void* p = wl_find(img, name, min_bytes, NULL);
+  if (!p) testdev_exit(WL_EXIT_IMAGE);
+  return p;
+}
+
+uint32_t wl_section_addr(const struct wl_image* img, const char* name, uint32_t min_bytes) {
+  return (uint32_t)(uintptr_t)wl_section(img, name, min_bytes);
+}
+
+void wl_profile_init(struct wl_profile* prof) {
+  memset(prof, 0, sizeof *prof);
+  prof->open = -1;
+}
+
+void wl_layer_begin(struct wl_profile* prof, const char* name) {
+  int32_t index = -1;
+  for (uint32_t i = 0; i < prof->count; ++i)
+    if (strcmp(prof->layers[i].name, name) == 0) index = (int32_t)i;
+  if (index < 0) {
+    if (prof->count == WL_MAX_LAYERS) {
+      printf("workload: error: more than %u layer names in the profile\n", WL_MAX_LAYERS);
+      testdev_exit(WL_EXIT_FAIL);
+    }
+    index = (int32_t)prof->count++;
+    prof->layers[index].name = name;
+  }
+  prof->open = index;
+  prof->start_npu = nrt_cycles();
+  prof->start_mtime = clint_mtime();
+}
+
+uint32_t wl_layer_end(struct wl_profile* prof, struct nrt* rt) {
+  const uint32_t error = nrt_wait(rt);
+  if (prof->open >= 0) {
+    struct wl_layer* layer = &prof->layers[prof->open];
+    layer->npu_cycles += nrt_cycles() - prof->start_npu;
+    layer->mtime_ticks += clint_mtime() - prof->start_mtime;
+    ++layer->calls;
+    prof->open = -1;
+  }
+  return error;
+}
+
+void wl_profile_print(const struct wl_profile* prof) {
+  uint64_t npu = 0, ticks = 0;
+  for (uint32_t i = 0; i < prof->count; ++i) {
+    npu += prof->layers[i].npu_cycles;
+    ticks += prof->layers[i].mtime_ticks;
+  }
+  const uint32_t ticks_per_us = NVR_CLINT_MTIME_HZ / 1000000u;
+  printf("%-20s %8s %14s %7s %12s\n", "layer", "calls", "NPU cycles", "share", "time (us)");
+  for (uint32_t i = 0; i < prof->count; ++i) {
+    const struct wl_layer* l = &prof->layers[i];
+    const uint32_t permille = npu ? (uint32_t)(l->npu_cycles * 1000u / npu) : 0;
+    printf("%-20s %8" PRIu32 " %14" PRIu64 " %5" PRIu32 ".%" PRIu32 "%% %12" PRIu64 "\n", l->name, l->calls,
+           l->npu_cycles, permille / 10u, permille % 10u, l->mtime_ticks / ticks_per_us);
+  }
+  printf("%-20s %8s %14" PRIu64 " %7s %12" PRIu64 "\n", "total", "", npu, "100.0%", ticks / ticks_per_us);
+}
+
+void wl_fail(const struct wl_image* img, int code, const char* what) {
+  printf("%s: error: %s\n", name_of(img), what);
+  testdev_exit(code);
+}
+
+void wl_finish(const struct wl_image* img, bool pass) {
+  printf("%s: check %s\n", name_of(img), pass ? "PASS" : "FAIL");
+  testdev_exit(pass ? WL_EXIT_PASS : WL_EXIT_FAIL);
+}
