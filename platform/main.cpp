@@ -1,6 +1,4 @@
 // nvr-vp: parses the options, assembles the SoC, loads the firmware, runs, reports.
-#include <tlm_utils/tlm_quantumkeeper.h>
-
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -11,6 +9,8 @@
 #include <iterator>
 #include <systemc>
 #include <vector>
+// The TLM utilities need <systemc> first.
+#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "core/debug/run_control.h"
 #include "core/stats.h"
