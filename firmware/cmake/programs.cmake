@@ -2,7 +2,7 @@
 # firmware/CMakeLists.txt: the host side declares the ELF files as byproducts of the firmware
 # target, the firmware side builds them. A new program is added here and in its folder's
 # CMakeLists.txt (see firmware/README.md).
-set(NVR_FIRMWARE_TESTS hello irq traps selftest exitcode npu npu_kernels nvr_switch debugee spin)
+set(NVR_FIRMWARE_TESTS hello irq traps selftest exitcode npu npu_kernels nvr_switch workload_image debugee spin)
 set(NVR_FIRMWARE_BENCHES compute)
 # Workload programs (issue #8): firmware/workloads/<name>, run by `nvr-vp --workload <name>` with
 # the data image of the same name.

@@ -144,14 +144,14 @@ void wl_profile_print(const struct wl_profile* prof) {
     ticks += prof->layers[i].mtime_ticks;
   }
   const uint32_t ticks_per_us = NVR_CLINT_MTIME_HZ / 1000000u;
-  printf("%-20s %8s %14s %7s %12s\n", "layer", "calls", "NPU cycles", "share", "time (us)");
+  printf("%-20s %8s %14s %8s %12s\n", "layer", "calls", "NPU cycles", "share", "time (us)");
   for (uint32_t i = 0; i < prof->count; ++i) {
     const struct wl_layer* l = &prof->layers[i];
     const uint32_t permille = npu ? (uint32_t)(l->npu_cycles * 1000u / npu) : 0;
     printf("%-20s %8" PRIu32 " %14" PRIu64 " %5" PRIu32 ".%" PRIu32 "%% %12" PRIu64 "\n", l->name, l->calls,
            l->npu_cycles, permille / 10u, permille % 10u, l->mtime_ticks / ticks_per_us);
   }
-  printf("%-20s %8s %14" PRIu64 " %7s %12" PRIu64 "\n", "total", "", npu, "100.0%", ticks / ticks_per_us);
+  printf("%-20s %8s %14" PRIu64 " %8s %12" PRIu64 "\n", "total", "", npu, "100.0%", ticks / ticks_per_us);
 }
 
 void wl_fail(const struct wl_image* img, int code, const char* what) {
