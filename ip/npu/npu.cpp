@@ -121,9 +121,9 @@ npu::npu(const sc_core::sc_module_name& name, const npu_config& config)
       m_config(config),
       m_machine(machine_config{config.dram_base, config.dram_size}),
       m_cycles_stat(
-          *this, "cycles", [this] { return cycles(); }, "NPU cycles while busy"),
+          *this, "cycles", [this] { return total_cycles(); }, "NPU cycles while busy, since power-on"),
       m_retired_stat(
-          *this, "retired", [this] { return m_retired; }, "instructions completed") {
+          *this, "retired", [this] { return total_retired(); }, "instructions completed, since power-on") {
   if (m_config.clock_period_ps == 0) throw std::invalid_argument("npu: clock period must be positive");
   if (m_config.max_outstanding == 0) throw std::invalid_argument("npu: max_outstanding must be positive");
   if (m_config.queue_depth == 0) throw std::invalid_argument("npu: queue_depth must be positive");
@@ -264,6 +264,8 @@ void npu::reset() {
   peripheral::reset();
   m_enabled = false;
   do_reset(now_ps());
+  m_busy_ps_before_resets = 0;
+  m_retired_before_resets = 0;
 }
 
 void npu::do_reset(time_ps now, bool drive) {
@@ -291,6 +293,8 @@ void npu::do_reset(time_ps now, bool drive) {
   m_spad_read.assign(spad_rows, now);
   m_acc_write.assign(acc_rows, now);
   m_acc_read.assign(acc_rows, now);
+  m_busy_ps_before_resets += m_busy_ps;
+  m_retired_before_resets += m_retired;
   m_busy_ps = 0;
   m_unit_busy_ps.fill(0);
   m_retired = m_dma_read_count = m_dma_write_count = 0;

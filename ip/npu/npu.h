@@ -93,7 +93,13 @@ class npu : public core::peripheral {
   const npu_config& config() const { return m_config; }
   // Completion time of the last instruction processed (the NPU is idle from then on).
   sc_core::sc_time idle_time() const;
+  // CYCLES_HI:LO: busy cycles since the last reset (CTRL.reset clears them).
   std::uint64_t cycles() const { return m_busy_ps / m_config.clock_period_ps; }
+  // The statistics: since power-on, so that a firmware's CTRL.reset does not hide earlier work.
+  std::uint64_t total_cycles() const {
+    return (m_busy_ps_before_resets + m_busy_ps) / m_config.clock_period_ps;
+  }
+  std::uint64_t total_retired() const { return m_retired_before_resets + m_retired; }
 
  private:
   using time_ps = mem::time_ps;
@@ -182,6 +188,8 @@ class npu : public core::peripheral {
   // and RETIRED read at a time count only what has happened by then.
   std::deque<time_ps> m_fetch_times, m_retire_times;
   time_ps m_busy_ps = 0;
+  time_ps m_busy_ps_before_resets = 0;  // summed at each CTRL.reset
+  std::uint64_t m_retired_before_resets = 0;
   std::array<time_ps, unit_count> m_unit_busy_ps{};
   std::uint64_t m_retired = 0, m_dma_read_count = 0, m_dma_write_count = 0;
 

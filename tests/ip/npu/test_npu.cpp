@@ -605,4 +605,27 @@ TEST_F(npu_test, reset_aborts_a_running_program) {
   });
 }
 
+// CTRL.reset clears the CYCLES and RETIRED registers, not the statistics: a firmware that resets
+// the NPU between phases still reports all its work.
+TEST_F(npu_test, reset_clears_the_registers_not_the_statistics) {
+  std::uint64_t cycles_before = 0;
+  run([&] {
+    sys.start();
+    sys.submit({mvin(D, sp(0), 64, 16, 16), irq(1)});
+    sys.wait_idle();
+    cycles_before = sys.reg(CYCLES_LO);
+    EXPECT_GT(cycles_before, 0u);
+    EXPECT_EQ(sys.reg(RETIRED), 2u);
+    sys.set(CTRL, 2 | 1);
+    EXPECT_EQ(sys.reg(CYCLES_LO), 0u);
+    EXPECT_EQ(sys.reg(RETIRED), 0u);
+    sys.tail = 0;
+    sys.submit({irq(2)});
+    sys.wait_idle();
+  });
+  const auto& stats = nvr::stats::registry::instance();
+  EXPECT_EQ(stats.value("npu.retired").get<std::uint64_t>(), 3u);
+  EXPECT_GE(stats.value("npu.cycles").get<std::uint64_t>(), cycles_before);
+}
+
 }  // namespace
