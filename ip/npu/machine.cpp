@@ -1,5 +1,9 @@
 #include "ip/npu/machine.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -653,36 +657,61 @@ fault machine::exec_matmul(const instruction& in, work& w) {
   if (fault f = check_local(c, rows)) return f;
 
   const bool int4 = (flags & 1) != 0;
-  // The weights as int32 b[k][n], k < 16 (int8) or 32 (int4).
-  std::int32_t weights[32][lanes];
+  // Operands widened to int16: the weights b[k][n] and each row's activations a[k], k < 16 (int8)
+  // or 32 (int4). Products fit in int16 x int16 -> int32 and sums wrap like the ISA's int32.
   const unsigned depth = int4 ? 32 : 16;
-  for (unsigned j = 0; j < lanes; ++j)
-    for (unsigned n = 0; n < lanes; ++n) {
-      const std::int8_t byte = m_spad[std::size_t{b.row + j} * lanes + n];
-      if (int4) {
-        weights[2 * j][n] = static_cast<std::int8_t>(static_cast<std::uint8_t>(byte) << 4) >> 4;
-        weights[2 * j + 1][n] = byte >> 4;
-      } else {
-        weights[j][n] = byte;
-      }
-    }
-  for (std::uint32_t i = 0; i < rows; ++i) {
-    std::int32_t arow[32];
+  auto widen = [int4](const std::int8_t* bytes, std::int16_t* out, unsigned step) {
     for (unsigned j = 0; j < lanes; ++j) {
-      const std::int8_t byte = m_spad[std::size_t{a.row + i} * lanes + j];
+      const std::int8_t byte = bytes[j];
       if (int4) {
-        arow[2 * j] = static_cast<std::int8_t>(static_cast<std::uint8_t>(byte) << 4) >> 4;
-        arow[2 * j + 1] = byte >> 4;
+        out[2 * j * step] = static_cast<std::int8_t>(static_cast<std::uint8_t>(byte) << 4) >> 4;
+        out[(2 * j + 1) * step] = byte >> 4;
       } else {
-        arow[j] = byte;
+        out[j * step] = byte;
       }
     }
+  };
+  std::int16_t weights[32][lanes];  // [k][n]
+  for (unsigned n = 0; n < lanes; ++n) {
+    std::int8_t column[lanes];
+    for (unsigned j = 0; j < lanes; ++j) column[j] = m_spad[std::size_t{b.row + j} * lanes + n];
+    widen(column, &weights[0][n], lanes);
+  }
+#ifdef __SSE2__
+  // pmaddwd takes adjacent int16 pairs: interleave the weights as (b[2p][n], b[2p+1][n]) so that
+  // one instruction does two k steps of four lanes, against a broadcast (a[2p], a[2p+1]).
+  __m128i pairs[16][4];
+  for (unsigned p = 0; p < depth / 2; ++p)
+    for (unsigned q = 0; q < 4; ++q) {
+      const __m128i even = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&weights[2 * p][4 * q]));
+      const __m128i odd = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&weights[2 * p + 1][4 * q]));
+      pairs[p][q] = _mm_unpacklo_epi16(even, odd);
+    }
+#endif
+  for (std::uint32_t i = 0; i < rows; ++i) {
+    std::int16_t arow[32];
+    widen(&m_spad[std::size_t{a.row + i} * lanes], arow, 1);
     std::int32_t* crow = &m_acc[std::size_t{c.row + i} * lanes];
+#ifdef __SSE2__
+    __m128i sums[4];
+    for (unsigned q = 0; q < 4; ++q)
+      sums[q] = c.accumulate ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(crow + 4 * q))
+                             : _mm_setzero_si128();
+    for (unsigned p = 0; p < depth / 2; ++p) {
+      std::int32_t pair;
+      std::memcpy(&pair, &arow[2 * p], sizeof pair);
+      if (pair == 0) continue;  // zero activations (ReLU outputs, padding) add nothing
+      const __m128i a2 = _mm_set1_epi32(pair);
+      for (unsigned q = 0; q < 4; ++q) sums[q] = _mm_add_epi32(sums[q], _mm_madd_epi16(a2, pairs[p][q]));
+    }
+    for (unsigned q = 0; q < 4; ++q) _mm_storeu_si128(reinterpret_cast<__m128i*>(crow + 4 * q), sums[q]);
+#else
     for (unsigned n = 0; n < lanes; ++n) {
       std::uint32_t sum = c.accumulate ? static_cast<std::uint32_t>(crow[n]) : 0;
       for (unsigned k = 0; k < depth; ++k) sum += static_cast<std::uint32_t>(arow[k] * weights[k][n]);
       crow[n] = static_cast<std::int32_t>(sum);
     }
+#endif
   }
   m_preload_skipped = m_preload_valid && m_preload_row == b.row;
   m_preload_valid = true;
