@@ -80,6 +80,10 @@ struct where {
 };
 
 static void locate(const struct where* w, uint32_t i, char* out, size_t size) {
+  if (!w) {
+    snprintf(out, size, "entry %" PRIu32, i);
+    return;
+  }
   const uint32_t cell = i / w->inner, x = cell / w->p->bev_y, y = cell % w->p->bev_y;
   snprintf(out, size, "x %" PRIu32 " y %" PRIu32 " %s %" PRIu32, x, y, w->voxels ? "z" : "channel",
            i % w->inner);
@@ -178,10 +182,15 @@ int main(void) {
   if (!wl_image_open(&img, WIMG_ADDR, OCC_WORKLOAD)) wl_finish(&img, false);
   const struct occ_params* p = wl_section(&img, "params", sizeof(struct occ_params));
   const bool panoptic = (img.header->flags & OCC_FLAG_PANOPTIC) != 0;
+  /* Bounds that keep every size below in 32 bits, the cells' coordinates in int8 and the rows of
+   * the argmaxes within the runtime's limits. */
   if (p->channels == 0 || p->channels > 64 || p->bev_x == 0 || p->bev_x > 256 || p->bev_y == 0 ||
-      p->bev_y > 256 || p->bev_z == 0 || p->classes == 0 || p->classes > 256 ||
-      p->class_stride != padded(p->classes) || p->encoder_layers == 0 || p->encoder_layers > 8 ||
-      p->points == 0 || p->intervals == 0 || (p->panoptic != 0) != panoptic || p->top_k > 1024 ||
+      p->bev_y > 256 || p->bev_z == 0 || p->bev_z > 64 || p->classes == 0 || p->classes > 256 ||
+      p->class_stride != padded(p->classes) || p->cameras == 0 || p->cameras > 16 || p->feat_h == 0 ||
+      p->feat_h > 256 || p->feat_w == 0 || p->feat_w > 256 || p->depth_bins == 0 || p->depth_bins > 256 ||
+      p->encoder_layers == 0 || p->encoder_layers > 8 || p->points == 0 ||
+      p->points > p->cameras * p->feat_h * p->feat_w * p->depth_bins || p->intervals == 0 ||
+      p->intervals > p->bev_x * p->bev_y || (p->panoptic != 0) != panoptic || p->top_k > 256 ||
       p->centres > p->top_k || p->pool_clip_min != -128 || p->pool_clip_max != 127 || p->pool_shift > 62 ||
       p->enc_shift > 62)
     wl_fail(&img, WL_EXIT_IMAGE, "image parameters out of range");
@@ -423,7 +432,7 @@ int main(void) {
              p->centres);
       pass = false;
     } else {
-      pass &= check_i32("centres", &per_cell, centres, wl_section(&img, "gold.centres", found * 4), found);
+      pass &= check_i32("centres", NULL, centres, wl_section(&img, "gold.centres", found * 4), found);
     }
     const uint16_t* gold_inst = wl_section(&img, "gold.instances", voxels * 2);
     uint32_t assigned = 0;
