@@ -71,7 +71,8 @@ nvr::wimg::writer make_image(const image_options& o) {
   p.pool_clip_max = m.pool_q.clip_max;
   p.enc_shift = enc_shift;
 
-  nvr::wimg::writer w(image_workload(o), o.grid, o.seed, o.panoptic ? OCC_FLAG_PANOPTIC : 0);
+  const std::uint32_t flags = (o.panoptic ? OCC_FLAG_PANOPTIC : 0u) | (o.pool_gemm ? OCC_FLAG_POOL_GEMM : 0u);
+  nvr::wimg::writer w(image_workload(o), o.grid, o.seed, flags);
   w.add("params", &p, sizeof p);
   add_matrix(w, "feat", in.feat);
   add_matrix(w, "depth", in.depth);

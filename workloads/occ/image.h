@@ -14,6 +14,9 @@ struct image_options {
   std::string grid = "small";  // small | full
   std::uint32_t seed = 1;
   bool panoptic = false;
+  // The firmware pools as the reference does (a gather, then one GEMM per interval) instead of
+  // one CSR SpMM: the same results, for comparing the two (OCC_FLAG_POOL_GEMM).
+  bool pool_gemm = false;
 };
 
 // The workload name of an image: "occ", or "occ_panoptic" with the panoptic head (the firmware

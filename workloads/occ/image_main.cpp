@@ -35,7 +35,10 @@ int run(int argc, char** argv) {
       "small: 50x50x8, 8 classes, C 16 (default); full: 200x200x16, 18 classes, C 32")(
       "seed", po::value<std::string>()->value_name("N")->default_value("1"),
       "seed of the synthetic rig, inputs and weights (0..4294967295)")(
-      "panoptic", po::bool_switch(), "add the panoptic head (workload occ_panoptic)");
+      "panoptic", po::bool_switch(), "add the panoptic head (workload occ_panoptic)")(
+      "pool", po::value<std::string>()->value_name("spmm|gemm")->default_value("spmm"),
+      "how the firmware pools: one CSR SpMM over all intervals (default), or a gather and one GEMM "
+      "per interval as the reference (same results, for comparison)");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(general).run(), vm);
@@ -62,6 +65,9 @@ int run(int argc, char** argv) {
     return usage("--seed: '" + seed + "' is not a number in 0..4294967295");
   o.seed = static_cast<std::uint32_t>(s);
   o.panoptic = vm["panoptic"].as<bool>();
+  const std::string pool = vm["pool"].as<std::string>();
+  if (pool != "spmm" && pool != "gemm") return usage("--pool: '" + pool + "' is neither spmm nor gemm");
+  o.pool_gemm = pool == "gemm";
   if (!vm.count("output")) return usage("no output file: give -o FILE");
   const std::string output = vm["output"].as<std::string>();
   const nvr::wimg::writer w = occ::make_image(o);

@@ -182,6 +182,7 @@ int main(void) {
   if (!wl_image_open(&img, WIMG_ADDR, OCC_WORKLOAD)) wl_finish(&img, false);
   const struct occ_params* p = wl_section(&img, "params", sizeof(struct occ_params));
   const bool panoptic = (img.header->flags & OCC_FLAG_PANOPTIC) != 0;
+  const bool pool_gemm = (img.header->flags & OCC_FLAG_POOL_GEMM) != 0;
   /* Bounds that keep every size below in 32 bits, the cells' coordinates in int8 and the rows of
    * the argmaxes within the runtime's limits. */
   if (p->channels == 0 || p->channels > 64 || p->bev_x == 0 || p->bev_x > 256 || p->bev_y == 0 ||
@@ -220,6 +221,7 @@ int main(void) {
   /* Working buffers. */
   int32_t* row_ptr = alloc((cells + 1) * 4);
   int8_t* values = alloc(p->points);
+  int8_t* rows = pool_gemm ? alloc(p->points * ch) : NULL;
   int32_t* pooled = alloc(cells * ch * 4);
   int8_t* bev = alloc(cells * ch);
   int32_t* raw = alloc(cells * ch * 4);
@@ -248,23 +250,49 @@ int main(void) {
   wl_profile_init(&prof);
 
   /* BEV pooling: the depth probability of every index entry (gather), then per cell the sum over
-   * its interval of depth * feature row, as a CSR SpMM (col_idx = ranks_feat, values = the
-   * gathered depths), int32; then the per-tensor requantisation. */
+   * its interval of depth * feature row, int32; then the per-tensor requantisation. */
   wl_layer_begin(&prof, "pool");
   check_call(nrt_gather(&rt, ranks_depth, p->points, depth, depth_rows, 1, 1, addr_of(values), 1),
              "the depth gather");
-  const struct nrt_spmm pool = {.rows = cells,
-                                .k = pixels,
-                                .n = ch,
-                                .row_ptr = addr_of(row_ptr),
-                                .col_idx = ranks_feat,
-                                .values = addr_of(values),
-                                .b = feat,
-                                .ldb = ch,
-                                .c = addr_of(pooled),
-                                .ldc = ch * 4,
-                                .out_raw = true};
-  check_call(nrt_spmm(&rt, &pool), "the pooling SpMM");
+  if (!pool_gemm) {
+    /* All intervals in one CSR SpMM: row = cell, col_idx = ranks_feat, values = the depths. */
+    const struct nrt_spmm pool = {.rows = cells,
+                                  .k = pixels,
+                                  .n = ch,
+                                  .row_ptr = addr_of(row_ptr),
+                                  .col_idx = ranks_feat,
+                                  .values = addr_of(values),
+                                  .b = feat,
+                                  .ldb = ch,
+                                  .c = addr_of(pooled),
+                                  .ldc = ch * 4,
+                                  .out_raw = true};
+    check_call(nrt_spmm(&rt, &pool), "the pooling SpMM");
+  } else {
+    /* The reference's formulation, for comparison: the feature rows gathered in index order, then
+     * per interval a 1 x L by L x C GEMM into its cell's row. The GEMMs write disjoint rows and
+     * read only what the gathers wrote, so after the first one they need no fence. Empty cells
+     * are zeroed by the CPU first. */
+    memset(pooled, 0, cells * ch * 4);
+    check_call(nrt_gather(&rt, ranks_feat, p->points, feat, pixels, ch, ch, addr_of(rows), ch),
+               "the feature gather");
+    for (uint32_t i = 0; i < p->intervals; ++i) {
+      const uint32_t s = (uint32_t)starts[i], l = (uint32_t)lengths[i], cell = (uint32_t)ranks_bev[s];
+      const struct nrt_gemm g = {.m = 1,
+                                 .k = l,
+                                 .n = ch,
+                                 .a = addr_of(values + s),
+                                 .lda = l,
+                                 .b = addr_of(rows + s * ch),
+                                 .ldb = ch,
+                                 .c = addr_of(pooled + cell * ch),
+                                 .ldc = ch * 4,
+                                 .out_raw = true};
+      if (i > 0) rt.dram_dirty = false;
+      check_call(nrt_gemm(&rt, &g), "an interval's GEMM");
+    }
+    rt.dram_dirty = true;
+  }
   const struct nrt_mat pooled_m = mat(pooled, cells, ch, NRT_I32), bev_m = mat(bev, cells, ch, NRT_I8);
   check_call(
       nrt_requant(&rt, &pooled_m, &bev_m, p->pool_multiplier, p->pool_shift, p->pool_zero_point, false),

@@ -27,7 +27,9 @@
 
 #include <stdint.h>
 
-#define OCC_FLAG_PANOPTIC 1u /* wimg_header.flags */
+/* wimg_header.flags */
+#define OCC_FLAG_PANOPTIC 1u
+#define OCC_FLAG_POOL_GEMM 2u /* pooling as gather + one GEMM per interval (for comparison) */
 
 struct occ_params {
   uint32_t bev_x, bev_y, bev_z, classes;

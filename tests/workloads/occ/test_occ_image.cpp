@@ -120,6 +120,17 @@ TEST(OccImage, FullGridPadsTheClasses) {
   }
 }
 
+TEST(OccImage, PoolGemmIsAFlagOnly) {
+  occ::image_options o;
+  o.pool_gemm = true;
+  const auto gemm = build(o);
+  EXPECT_EQ(gemm.header().flags, OCC_FLAG_POOL_GEMM);
+  EXPECT_EQ(gemm.workload(), "occ");
+  const auto spmm = build({});
+  EXPECT_EQ(gemm.sections().size(), spmm.sections().size());
+  EXPECT_EQ(gemm.values<std::uint8_t>("gold.labels"), spmm.values<std::uint8_t>("gold.labels"));
+}
+
 TEST(OccImage, UnknownGrid) {
   occ::image_options o;
   o.grid = "huge";
