@@ -189,7 +189,7 @@ int main(void) {
       p->bev_y > 256 || p->bev_z == 0 || p->bev_z > 64 || p->classes == 0 || p->classes > 256 ||
       p->class_stride != padded(p->classes) || p->cameras == 0 || p->cameras > 16 || p->feat_h == 0 ||
       p->feat_h > 256 || p->feat_w == 0 || p->feat_w > 256 || p->depth_bins == 0 || p->depth_bins > 256 ||
-      p->encoder_layers == 0 || p->encoder_layers > 8 || p->points == 0 ||
+      p->encoder_layers == 0 || p->encoder_layers > 8 || p->points == 0 || p->points > (1u << 24) ||
       p->points > p->cameras * p->feat_h * p->feat_w * p->depth_bins || p->intervals == 0 ||
       p->intervals > p->bev_x * p->bev_y || (p->panoptic != 0) != panoptic || p->top_k > 256 ||
       p->centres > p->top_k || p->pool_clip_min != -128 || p->pool_clip_max != 127 || p->pool_shift > 62 ||
