@@ -1,0 +1,443 @@
+/* det: the PillarHist detection workload (issue #8) on the NPU, from the KITTI scan's points to the
+ * centre-heatmap peaks, checked bit for bit against the host reference's golden outputs in the
+ * image (workloads/det, det_image.h). The weights are seeded synthetic.
+ *
+ * CPU: the points-to-pillars assignment (first-occurrence order and the two caps are sequential
+ * control flow), the mean intensity per bin (a division by the count), the peak search and the
+ * checks. NPU: the histogram (scatter-add), Linear (GEMM), zero fills, the canvas (scatter), the
+ * CFWS backbone (conv2d) with per-channel requant (det_requant below), the head (GEMM). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "det_image.h"
+#include "workload.h"
+
+#define RING_SLOTS 512u
+static uint32_t g_slots[RING_SLOTS * NPU_INSN_WORDS] __attribute__((aligned(32)));
+/* The source of the NPU's zero fills: one scratchpad row, replicated by an mvin of stride 0. */
+static uint8_t g_zero[16] __attribute__((aligned(64)));
+
+static struct wl_image g_img;
+static struct nrt g_rt;
+static struct wl_profile g_prof;
+
+static uint32_t bus(const void* p) { return (uint32_t)(uintptr_t)p; }
+static uint32_t min_u(uint32_t a, uint32_t b) { return a < b ? a : b; }
+
+/* Work buffers: a bump allocator over the heap region of the linker script, 64-byte aligned (DMA
+ * rows and int32 data). picolibc's malloc spends ~37 ms of simulated time on a 3 MiB block. */
+extern uint8_t __heap_start[], __heap_end[];
+static uintptr_t g_heap_next;
+
+static void* alloc(uint32_t bytes) {
+  if (g_heap_next == 0) g_heap_next = (uintptr_t)__heap_start;
+  const uintptr_t p = (g_heap_next + 63u) & ~(uintptr_t)63u;
+  if (p > (uintptr_t)__heap_end || bytes > (uintptr_t)__heap_end - p)
+    wl_fail(&g_img, WL_EXIT_FAIL, "out of memory for the work buffers");
+  g_heap_next = p + bytes;
+  return (void*)p;
+}
+
+static void check_call(int result, const char* what) {
+  if (result != NRT_OK) {
+    printf("det: error: the runtime refused %s (%d)\n", what, result);
+    wl_fail(&g_img, WL_EXIT_FAIL, "NPU runtime call refused");
+  }
+}
+
+static void end_layer(void) {
+  const uint32_t error = wl_layer_end(&g_prof, &g_rt);
+  if (error != NPU_ERR_NONE) {
+    const struct npu_fault f = npu_fault();
+    printf("det: error: NPU %s (instruction %" PRIu32 ", info 0x%08" PRIx32 ")\n", npu_error_name(error),
+           f.index, f.info);
+    wl_fail(&g_img, WL_EXIT_NPU, "the NPU reported an error");
+  }
+}
+
+/* As the runtime's calls: DRAM is not tracked, so start after whatever is still writing it. */
+static void begin_npu(void) {
+  if (g_rt.dram_dirty) npu_fence(npu_slot(&g_rt.ring));
+}
+
+/* ---- NPU kernels the runtime does not offer ---- */
+
+#define ZERO_ROW 12288u /* scratchpad rows [12288, 16384): the replicated zero row */
+#define ZERO_ROWS 4096u
+
+/* DRAM [dram, dram + bytes) = 0: 64 KiB per mvout of the replicated zero row. */
+static void npu_zero(uint32_t dram, uint32_t bytes) {
+  begin_npu();
+  const uint32_t rows = bytes / 16u, tail = bytes % 16u;
+  npu_mvin(npu_slot(&g_rt.ring), bus(g_zero), npu_spad(ZERO_ROW), ZERO_ROWS, 16, 0, 0);
+  for (uint32_t r0 = 0; r0 < rows; r0 += ZERO_ROWS)
+    npu_mvout(npu_slot(&g_rt.ring), dram + r0 * 16u, npu_spad(ZERO_ROW), min_u(ZERO_ROWS, rows - r0), 16, 16,
+              0);
+  if (tail) npu_mvout(npu_slot(&g_rt.ring), dram + rows * 16u, npu_spad(ZERO_ROW), 1, tail, 0, 0);
+  g_rt.dram_dirty = true;
+}
+
+/* Per-channel requant of int32 m x n (row-major) to int8, with the CFWS sum when `fine` is set:
+ *   out[r][c] = clamp(round_shift((a[r][c] * pow2[c] + fine[r][c]) * mult[c], shift), clip_min, 127)
+ * In the accumulator, per tile of 16 channels: pow2 and mult replicated over 256 rows (mvin with
+ * stride 0, once per tile), a's rows in two alternating buffers of 256; vector `mul` by pow2 (the
+ * coarse << k), the fine part added by an accumulating mvin (wrapping, as the reference), vector
+ * `mul` by mult at the shared shift, then mvout through config.store (1, 0, 0, clip_min, 127). */
+#define RQ_POW2 0u
+#define RQ_MULT 256u
+#define RQ_BUF 512u
+#define RQ_ROWS 256u
+static void det_requant(uint32_t a, uint32_t fine, uint32_t pow2, uint32_t mult, uint32_t m, uint32_t n,
+                        uint32_t shift, int32_t clip_min, uint32_t out) {
+  begin_npu();
+  struct npu_ring* ring = &g_rt.ring;
+  npu_config_store(npu_slot(ring), 1, 0, 0, clip_min, 127);
+  uint32_t iter = 0;
+  for (uint32_t n0 = 0; n0 < n; n0 += 16) {
+    const uint32_t nr = min_u(16, n - n0);
+    npu_mvin(npu_slot(ring), mult + n0 * 4u, npu_acc(RQ_MULT), RQ_ROWS, nr, 0, 0);
+    if (fine) npu_mvin(npu_slot(ring), pow2 + n0 * 4u, npu_acc(RQ_POW2), RQ_ROWS, nr, 0, 0);
+    for (uint32_t r0 = 0; r0 < m; r0 += RQ_ROWS) {
+      const uint32_t rr = min_u(RQ_ROWS, m - r0), buf = RQ_BUF + (iter++ & 1u) * RQ_ROWS;
+      const uint32_t offset = (r0 * n + n0) * 4u;
+      npu_mvin(npu_slot(ring), a + offset, npu_acc(buf), rr, nr, n * 4u, 0);
+      if (fine) {
+        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(buf), npu_acc(RQ_POW2), npu_acc(buf), rr, 0, 0, 0, 0,
+                   0);
+        npu_mvin(npu_slot(ring), fine + offset, npu_acc_add(buf), rr, nr, n * 4u, 0);
+      }
+      npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(buf), npu_acc(RQ_MULT), npu_acc(buf), rr, 0, shift, 0, 0,
+                 0);
+      npu_mvout(npu_slot(ring), out + r0 * n + n0, npu_acc(buf), rr, nr, n, 0);
+    }
+  }
+  g_rt.dram_dirty = true;
+}
+
+/* ---- CPU parts ---- */
+
+static int32_t floor_div(int32_t a, int32_t b) {
+  const int32_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static int8_t sat8(int32_t v) { return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v); }
+
+/* n / d rounded half away from zero (d > 0), as npu_ref::round_div. */
+static int32_t round_div(int32_t n, int32_t d) { return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d); }
+
+struct pillar_set {
+  uint32_t count, in_range, kept;
+  int32_t* ids;   /* canvas row of each pillar */
+  int32_t* index; /* per kept point: pillar * 64 + z bin, the histogram row */
+  int32_t* src;   /* per kept point: (1, intensity), the scatter-add rows */
+};
+
+/* Points to pillars in the reference's order: pillars in order of their first point, at most
+ * max_pillars of them and max_points_per_pillar points each (later points dropped). */
+static void make_pillars(const struct det_params* p, const int32_t* points, struct pillar_set* s) {
+  const uint32_t cells = p->nx * p->ny;
+  int32_t* slot = alloc(cells * 4u);
+  memset(slot, 0xff, cells * 4u);
+  uint32_t* fill = alloc(p->max_pillars * 4u);
+  s->ids = alloc(p->max_pillars * 4u);
+  s->index = alloc(p->points * 4u);
+  s->src = alloc(p->points * 8u);
+  s->count = s->in_range = s->kept = 0;
+  for (uint32_t i = 0; i < p->points; ++i) {
+    const int32_t* q = points + 4u * i;
+    const int32_t ix = floor_div(q[0] - p->x_min, p->cell), iy = floor_div(q[1] - p->y_min, p->cell);
+    if (ix < 0 || iy < 0 || ix >= (int32_t)p->nx || iy >= (int32_t)p->ny) continue;
+    if (q[2] < p->z_min || q[2] >= p->z_max) continue;
+    ++s->in_range;
+    const int32_t id = iy * (int32_t)p->nx + ix;
+    int32_t k = slot[id];
+    if (k < 0) {
+      if (s->count >= p->max_pillars) continue;
+      k = (int32_t)s->count++;
+      slot[id] = k;
+      s->ids[k] = id;
+      fill[k] = 0;
+    }
+    if (fill[k] >= p->max_points_per_pillar) continue;
+    ++fill[k];
+    const int64_t bin = ((int64_t)(q[2] - p->z_min) * DET_BINS) / (p->z_max - p->z_min);
+    s->index[s->kept] = k * (int32_t)DET_BINS + (int32_t)bin;
+    s->src[2u * s->kept] = 1;
+    s->src[2u * s->kept + 1u] = q[3];
+    ++s->kept;
+  }
+}
+
+/* The 130 features per pillar from the histogram rows (count, intensity sum). */
+static void make_features(const struct det_params* p, const struct pillar_set* s, const int32_t* hist,
+                          int8_t* f) {
+  for (uint32_t i = 0; i < s->count; ++i) {
+    int8_t* row = f + i * DET_FEATURES;
+    for (uint32_t b = 0; b < DET_BINS; ++b) {
+      const int32_t count = hist[2u * (i * DET_BINS + b)], sum = hist[2u * (i * DET_BINS + b) + 1u];
+      row[b] = (int8_t)count;
+      row[DET_BINS + b] = count ? (int8_t)round_div(sum, count) : 0;
+    }
+    const int32_t ix = s->ids[i] % (int32_t)p->nx, iy = s->ids[i] / (int32_t)p->nx;
+    const int32_t cx = p->x_min + ix * p->cell + p->cell / 2, cy = p->y_min + iy * p->cell + p->cell / 2;
+    row[2u * DET_BINS] = sat8(floor_div(cx, 640) - 54);
+    row[2u * DET_BINS + 1u] = sat8(floor_div(cy, 640));
+  }
+}
+
+/* Local maxima of 3x3 windows (greater than the lower-index neighbours, not less than the
+ * higher-index ones), the k best by score, ties to the lower index: the reference's top_k_peaks. */
+static uint32_t top_k_peaks(const int32_t* heat, uint32_t h, uint32_t w, uint32_t k, struct det_peak* out) {
+  uint32_t n = 0;
+  for (uint32_t y = 0; y < h; ++y)
+    for (uint32_t x = 0; x < w; ++x) {
+      const int32_t v = heat[y * w + x];
+      bool peak = true;
+      for (int dy = -1; dy <= 1 && peak; ++dy)
+        for (int dx = -1; dx <= 1 && peak; ++dx) {
+          const int32_t ny = (int32_t)y + dy, nx = (int32_t)x + dx;
+          if ((dy == 0 && dx == 0) || ny < 0 || nx < 0 || ny >= (int32_t)h || nx >= (int32_t)w) continue;
+          const int32_t u = heat[(uint32_t)ny * w + (uint32_t)nx];
+          const bool lower = dy < 0 || (dy == 0 && dx < 0);
+          if (lower ? u >= v : u > v) peak = false;
+        }
+      if (!peak) continue;
+      /* Insert after every kept peak of a score >= v (candidates come in index order). */
+      uint32_t at = n;
+      while (at > 0 && out[at - 1].score < v) --at;
+      if (at >= k) continue;
+      for (uint32_t j = (n < k ? n : k - 1); j > at; --j) out[j] = out[j - 1];
+      out[at].y = y;
+      out[at].x = x;
+      out[at].score = v;
+      if (n < k) ++n;
+    }
+  return n;
+}
+
+/* ---- Checks ---- */
+
+static bool g_pass = true;
+
+/* Compares rows x cols elements of `size` bytes (1: int8, 4: int32); prints the first mismatch. */
+static void check(const char* what, const void* got, const void* gold, uint32_t rows, uint32_t cols,
+                  uint32_t size) {
+  const uint32_t n = rows * cols;
+  uint32_t bad = 0, first = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const int32_t g = size == 4 ? ((const int32_t*)got)[i] : ((const int8_t*)got)[i];
+    const int32_t e = size == 4 ? ((const int32_t*)gold)[i] : ((const int8_t*)gold)[i];
+    if (g != e && bad++ == 0) first = i;
+  }
+  if (bad == 0) {
+    printf("det: %-16s %6" PRIu32 " x %3" PRIu32 "  match\n", what, rows, cols);
+    return;
+  }
+  const int32_t g = size == 4 ? ((const int32_t*)got)[first] : ((const int8_t*)got)[first];
+  const int32_t e = size == 4 ? ((const int32_t*)gold)[first] : ((const int8_t*)gold)[first];
+  printf("det: %-16s MISMATCH: %" PRIu32 " of %" PRIu32 " values differ; first at row %" PRIu32
+         ", column %" PRIu32 ": got %" PRId32 ", expected %" PRId32 "\n",
+         what, bad, n, first / cols, first % cols, g, e);
+  g_pass = false;
+}
+
+static void check_count(const char* what, uint32_t got, uint32_t gold) {
+  if (got == gold) return;
+  printf("det: %s MISMATCH: got %" PRIu32 ", expected %" PRIu32 "\n", what, got, gold);
+  g_pass = false;
+}
+
+/* The parameters must describe the network the firmware runs (the sections' sizes are checked
+ * where they are looked up). */
+static void check_params(const struct det_params* p) {
+  bool ok = p->points > 0 && p->cell > 0 && p->nx > 0 && p->ny > 0 && p->nx * p->ny / p->nx == p->ny &&
+            p->z_max > p->z_min && p->max_pillars > 0 && p->pillars > 0 && p->pillars <= p->max_pillars &&
+            p->top_k > 0 && p->top_k <= DET_MAX_TOP_K && p->peaks <= p->top_k && p->linear_shift <= 62;
+  uint32_t h = p->ny, w = p->nx, c = DET_CHANNELS;
+  for (uint32_t i = 0; ok && i < DET_LAYERS; ++i) {
+    const struct det_layer* l = &p->layer[i];
+    ok = l->cin == c && l->h == h && l->w == w && l->stride > 0 && l->cout > 0 && l->shift <= 62 &&
+         l->oh == (h + l->stride - 1) / l->stride && l->ow == (w + l->stride - 1) / l->stride;
+    h = l->oh;
+    w = l->ow;
+    c = l->cout;
+  }
+  if (!ok || p->head_cin != c || p->heat_h != h || p->heat_w != w)
+    wl_fail(&g_img, WL_EXIT_IMAGE, "image parameters do not describe the PillarHist network");
+}
+
+int main(void) {
+  printf("det: PillarHist detection on a KITTI scan; SYNTHETIC weights (seeded, no trained model)\n");
+  if (!wl_image_open(&g_img, WIMG_ADDR, "det")) wl_finish(&g_img, false);
+  const struct det_params* p = wl_section(&g_img, "params", sizeof(struct det_params));
+  check_params(p);
+  printf("det: image '%s', seed %" PRIu32 ": canvas %" PRIu32 " x %" PRIu32 " at %" PRId32 " mm, %" PRIu32
+         " points, top-%" PRIu32 "\n",
+         g_img.header->variant, g_img.header->seed, p->nx, p->ny, p->cell, p->points, p->top_k);
+  if (!nrt_init(&g_rt, g_slots, RING_SLOTS)) wl_fail(&g_img, WL_EXIT_NPU, "no NPU");
+  wl_profile_init(&g_prof);
+
+  const uint32_t cells = p->nx * p->ny;
+  const int32_t* points = wl_section(&g_img, "points", p->points * 16u);
+
+  /* Points -> pillars (CPU). */
+  wl_layer_begin(&g_prof, "pillars (cpu)");
+  struct pillar_set s;
+  make_pillars(p, points, &s);
+  end_layer();
+  const uint32_t np = s.count;
+  if (np == 0) wl_fail(&g_img, WL_EXIT_FAIL, "no point of the scan lies in the grid");
+
+  /* Histogram: scatter-add of (1, intensity) into (count, sum) rows pillar * 64 + bin. */
+  wl_layer_begin(&g_prof, "histogram");
+  int32_t* hist = alloc(np * DET_BINS * 8u);
+  npu_zero(bus(hist), np * DET_BINS * 8u);
+  if (s.kept)
+    check_call(nrt_scatter(&g_rt, bus(s.index), s.kept, bus(hist), np * DET_BINS, 8, 2, bus(s.src), 8, true),
+               "the histogram scatter-add");
+  end_layer();
+
+  wl_layer_begin(&g_prof, "features (cpu)");
+  int8_t* features = alloc(np * DET_FEATURES);
+  make_features(p, &s, hist, features);
+  end_layer();
+
+  /* Linear 130 -> 64: GEMM to int32, per-channel requant with ReLU. */
+  wl_layer_begin(&g_prof, "linear");
+  int32_t* lin32 = alloc(np * DET_CHANNELS * 4u);
+  int8_t* pillar_feat = alloc(np * DET_CHANNELS);
+  const struct nrt_gemm lin = {.m = np,
+                               .k = DET_FEATURES,
+                               .n = DET_CHANNELS,
+                               .a = bus(features),
+                               .lda = DET_FEATURES,
+                               .b = wl_section_addr(&g_img, "linear.w", DET_FEATURES * DET_CHANNELS),
+                               .ldb = DET_CHANNELS,
+                               .c = bus(lin32),
+                               .ldc = DET_CHANNELS * 4u,
+                               .out_raw = true};
+  check_call(nrt_gemm(&g_rt, &lin), "the Linear GEMM");
+  det_requant(bus(lin32), 0, 0, wl_section_addr(&g_img, "linear.mult", DET_CHANNELS * 4u), np, DET_CHANNELS,
+              p->linear_shift, p->linear_clip_min, bus(pillar_feat));
+  end_layer();
+
+  /* The BEV canvas: zero, then one scatter of the pillar rows. */
+  wl_layer_begin(&g_prof, "canvas");
+  int8_t* canvas = alloc(cells * DET_CHANNELS);
+  npu_zero(bus(canvas), cells * DET_CHANNELS);
+  check_call(nrt_scatter(&g_rt, bus(s.ids), np, bus(canvas), cells, DET_CHANNELS, DET_CHANNELS,
+                         bus(pillar_feat), DET_CHANNELS, false),
+             "the canvas scatter");
+  end_layer();
+
+  /* CFWS backbone: fine 3x3 and coarse (centre) 1x1 convolutions to int32, summed as
+   * (coarse << k) + fine and requantised per channel. */
+  uint32_t raw_bytes = 0;
+  for (uint32_t i = 0; i < DET_LAYERS; ++i) {
+    const uint32_t b = p->layer[i].oh * p->layer[i].ow * p->layer[i].cout * 4u;
+    if (b > raw_bytes) raw_bytes = b;
+  }
+  int32_t* fine32 = alloc(raw_bytes);
+  int32_t* coarse32 = alloc(raw_bytes);
+  static const char* const layer_names[DET_LAYERS] = {"conv1", "conv2", "conv3"};
+  int8_t* maps[DET_LAYERS];
+  const int8_t* x = canvas;
+  for (uint32_t i = 0; i < DET_LAYERS; ++i) {
+    const struct det_layer* l = &p->layer[i];
+    char name[32];
+    wl_layer_begin(&g_prof, layer_names[i]);
+    maps[i] = alloc(l->oh * l->ow * l->cout);
+    snprintf(name, sizeof name, "conv%" PRIu32 ".fine", i + 1);
+    const struct nrt_conv2d fine = {.h = l->h,
+                                    .w = l->w,
+                                    .c = l->cin,
+                                    .oc = l->cout,
+                                    .kh = 3,
+                                    .kw = 3,
+                                    .stride = l->stride,
+                                    .pad = 1,
+                                    .in = bus(x),
+                                    .weights = wl_section_addr(&g_img, name, 9u * l->cin * l->cout),
+                                    .out = bus(fine32),
+                                    .out_raw = true};
+    check_call(nrt_conv2d(&g_rt, &fine), "a fine 3x3 conv");
+    snprintf(name, sizeof name, "conv%" PRIu32 ".coarse", i + 1);
+    struct nrt_conv2d coarse = fine;
+    coarse.kh = coarse.kw = 1;
+    coarse.pad = 0;
+    coarse.weights = wl_section_addr(&g_img, name, l->cin * l->cout);
+    coarse.out = bus(coarse32);
+    check_call(nrt_conv2d(&g_rt, &coarse), "a coarse 1x1 conv");
+    snprintf(name, sizeof name, "conv%" PRIu32 ".pow2", i + 1);
+    const uint32_t pow2 = wl_section_addr(&g_img, name, l->cout * 4u);
+    snprintf(name, sizeof name, "conv%" PRIu32 ".mult", i + 1);
+    det_requant(bus(coarse32), bus(fine32), pow2, wl_section_addr(&g_img, name, l->cout * 4u), l->oh * l->ow,
+                l->cout, l->shift, l->clip_min, bus(maps[i]));
+    end_layer();
+    x = maps[i];
+  }
+
+  /* Head: 1x1 conv to one int32 heatmap channel. */
+  wl_layer_begin(&g_prof, "head");
+  const uint32_t cells_out = p->heat_h * p->heat_w;
+  int32_t* heat = alloc(cells_out * 4u);
+  const struct nrt_gemm head = {.m = cells_out,
+                                .k = p->head_cin,
+                                .n = 1,
+                                .a = bus(x),
+                                .lda = p->head_cin,
+                                .b = wl_section_addr(&g_img, "head.w", p->head_cin),
+                                .ldb = 1,
+                                .c = bus(heat),
+                                .ldc = 4,
+                                .out_raw = true};
+  check_call(nrt_gemm(&g_rt, &head), "the head GEMM");
+  end_layer();
+
+  wl_layer_begin(&g_prof, "peaks (cpu)");
+  struct det_peak* peaks = alloc(p->top_k * sizeof(struct det_peak));
+  const uint32_t n_peaks = top_k_peaks(heat, p->heat_h, p->heat_w, p->top_k, peaks);
+  end_layer();
+
+  /* Checks against the golden sections, stage by stage (the first mismatch says where). */
+  printf("det: %" PRIu32 " points in range, %" PRIu32 " kept, %" PRIu32 " pillars (%" PRIu32 " of %" PRIu32
+         " canvas cells)\n",
+         s.in_range, s.kept, np, np, cells);
+  check_count("pillar count", np, p->pillars);
+  check_count("kept points", s.kept, p->points_kept);
+  if (np == p->pillars) {
+    check("pillar ids", s.ids, wl_section(&g_img, "gold.ids", np * 4u), np, 1, 4);
+    check("pillar features", features, wl_section(&g_img, "gold.features", np * DET_FEATURES), np,
+          DET_FEATURES, 1);
+    check("linear 130->64", pillar_feat, wl_section(&g_img, "gold.pillar_feat", np * DET_CHANNELS), np,
+          DET_CHANNELS, 1);
+  }
+  for (uint32_t i = 0; i < DET_LAYERS; ++i) {
+    const struct det_layer* l = &p->layer[i];
+    char name[32];
+    snprintf(name, sizeof name, "gold.conv%" PRIu32, i + 1);
+    check(layer_names[i], maps[i], wl_section(&g_img, name, l->oh * l->ow * l->cout), l->oh * l->ow, l->cout,
+          1);
+  }
+  check("heatmap", heat, wl_section(&g_img, "gold.heat", cells_out * 4u), cells_out, 1, 4);
+  check_count("peak count", n_peaks, p->peaks);
+  const struct det_peak* gold = wl_section(&g_img, "gold.peaks", p->peaks * sizeof(struct det_peak));
+  printf("det: top-%" PRIu32 " peaks (y, x on the %" PRIu32 " x %" PRIu32 " heatmap; score):\n", p->top_k,
+         p->heat_h, p->heat_w);
+  for (uint32_t i = 0; i < n_peaks; ++i) {
+    const bool same =
+        i < p->peaks && gold[i].y == peaks[i].y && gold[i].x == peaks[i].x && gold[i].score == peaks[i].score;
+    printf("det:   (%3" PRIu32 ", %3" PRIu32 ")  %" PRId32 "%s\n", peaks[i].y, peaks[i].x, peaks[i].score,
+           same ? "" : "  MISMATCH");
+    if (!same) {
+      if (i < p->peaks)
+        printf("det:   expected (%3" PRIu32 ", %3" PRIu32 ")  %" PRId32 "\n", gold[i].y, gold[i].x,
+               gold[i].score);
+      g_pass = false;
+    }
+  }
+  wl_profile_print(&g_prof);
+  wl_finish(&g_img, g_pass);
+}
