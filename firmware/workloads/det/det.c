@@ -115,6 +115,123 @@ static void det_requant(uint32_t a, uint32_t fine, uint32_t pow2, uint32_t mult,
   g_rt.dram_dirty = true;
 }
 
+/* The CFWS 3x3 convolution in one pass, NHWC int8 in and out (the runtime's conv2d has no
+ * per-channel requant, and the coarse part would be a second pass through DRAM in int32):
+ *   acc = (conv1x1_s(x, coarse) * pow2) + conv3x3_s(x, fine)   (pad 1, stride s)
+ *   out = clamp(round_shift(acc * mult, shift), clip_min, 127)  per output channel
+ * Per tile of output pixels, in the accumulator: the coarse matmuls on the centre tap's A tiles
+ * (the 1x1 strided conv reads exactly the centre tap), vector `mul` by pow2 in place, then the nine
+ * fine taps accumulate (the centre's A tiles are kept, not loaded twice), vector `mul` by mult at
+ * the layer's shift, mvout through config.store's clip. pow2 and mult are replicated over 32
+ * accumulator rows per 16 channels (mvin with stride 0) and the vector ops go 32 rows at a time. */
+#define CV_W_ROWS 8192u /* scratchpad: weight tiles from row 0 */
+#define CV_CENTRE 8192u /* the centre tap's A tiles, one slot of CV_SLOT rows per channel slice */
+#define CV_SLOT 512u
+#define CV_MAX_SLICES 4u                           /* cin <= 64 */
+#define CV_A (CV_CENTRE + CV_MAX_SLICES * CV_SLOT) /* two slots for the other taps */
+#define CV_CONST_ROWS 32u /* accumulator: pow2 tile j at 32 j, mult tile j at 128 + 32 j */
+#define CV_MAX_TILES 4u   /* cout <= 64 */
+#define CV_HALF 384u      /* output tiles: two halves of 384 rows from row 256 */
+
+struct conv_geom {
+  uint32_t h, w, c, stride, ow;
+  uint32_t in;
+};
+
+static void zero_rows(uint32_t row, uint32_t n) {
+  if (n) npu_mvin(npu_slot(&g_rt.ring), bus(g_zero), npu_spad(row), n, 16, 0, 0);
+}
+
+/* The A tile of tap (kh, kw), channels [c0, c0 + cr), output pixels [p0, p0 + mr), into
+ * scratchpad rows from `row`: per output row one strided mvin, zero rows where the window lies in
+ * the padding. */
+static void conv_load(const struct conv_geom* g, uint32_t kh, uint32_t kw, uint32_t c0, uint32_t cr,
+                      uint32_t p0, uint32_t mr, uint32_t row) {
+  /* Output columns whose input column ox * s + kw - 1 lies inside the map: [lo, hi). */
+  const uint32_t lo = kw == 0 ? 1 : 0;
+  const uint32_t hi = min_u(g->ow, (g->w - 1 + 1 - kw) / g->stride + 1);
+  uint32_t oy = p0 / g->ow, ox = p0 % g->ow;
+  for (uint32_t q = p0; q < p0 + mr; ++oy, ox = 0) {
+    const uint32_t n = min_u(g->ow - ox, p0 + mr - q), dst = row + (q - p0);
+    const int32_t iy = (int32_t)(oy * g->stride + kh) - 1;
+    const uint32_t a = ox > lo ? ox : lo, b = min_u(ox + n, hi);
+    if (iy < 0 || iy >= (int32_t)g->h || a >= b) {
+      zero_rows(dst, n);
+    } else {
+      zero_rows(dst, a - ox);
+      npu_mvin(npu_slot(&g_rt.ring), g->in + (((uint32_t)iy * g->w + a * g->stride + kw - 1) * g->c + c0),
+               npu_spad(dst + (a - ox)), b - a, cr, g->stride * g->c, 0);
+      zero_rows(dst + (b - ox), ox + n - b);
+    }
+    q += n;
+  }
+}
+
+static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uint32_t coarse, uint32_t pow2,
+                      uint32_t mult, uint32_t out) {
+  const uint32_t cts = (l->cin + 15) / 16, nts = (l->cout + 15) / 16;
+  if (cts > CV_MAX_SLICES || nts > CV_MAX_TILES || 10u * cts * nts * 16u > CV_W_ROWS)
+    wl_fail(&g_img, WL_EXIT_IMAGE, "a backbone layer is larger than the CFWS kernel's plan");
+  const struct conv_geom g = {l->h, l->w, l->cin, l->stride, l->ow, in};
+  const uint32_t pixels = l->oh * l->ow, tm = min_u(pixels, CV_HALF / nts);
+  struct npu_ring* ring = &g_rt.ring;
+  begin_npu();
+  npu_config_store(npu_slot(ring), 1, 0, 0, l->clip_min, 127);
+  /* Weight tile (tap, slice, j) at ((tap * cts + slice) * nts + j) * 16; the coarse one as tap 9.
+   * Rows past cin are zero, so that stale A lanes add nothing. */
+  for (uint32_t t = 0; t < 10; ++t)
+    for (uint32_t ct = 0; ct < cts; ++ct)
+      for (uint32_t j = 0; j < nts; ++j) {
+        const uint32_t cr = min_u(16, l->cin - ct * 16), row = ((t * cts + ct) * nts + j) * 16;
+        const uint32_t src = t < 9 ? fine + (t * l->cin + ct * 16) * l->cout : coarse + ct * 16 * l->cout;
+        npu_mvin(npu_slot(ring), src + j * 16, npu_spad(row), cr, min_u(16, l->cout - j * 16), l->cout, 0);
+        zero_rows(row + cr, 16 - cr);
+      }
+  for (uint32_t j = 0; j < nts; ++j) {
+    const uint32_t nr = min_u(16, l->cout - j * 16);
+    npu_mvin(npu_slot(ring), pow2 + j * 64, npu_acc(j * CV_CONST_ROWS), CV_CONST_ROWS, nr, 0, 0);
+    npu_mvin(npu_slot(ring), mult + j * 64, npu_acc(128 + j * CV_CONST_ROWS), CV_CONST_ROWS, nr, 0, 0);
+  }
+  uint32_t a_iter = 0;
+  for (uint32_t p0 = 0, iter = 0; p0 < pixels; p0 += tm, ++iter) {
+    const uint32_t mr = min_u(tm, pixels - p0), half = 256 + (iter & 1) * CV_HALF;
+    /* Coarse: the centre tap's A tiles (kept for the fine centre tap), times 2^k. */
+    for (uint32_t ct = 0; ct < cts; ++ct) {
+      conv_load(&g, 1, 1, ct * 16, min_u(16, l->cin - ct * 16), p0, mr, CV_CENTRE + ct * CV_SLOT);
+      for (uint32_t j = 0; j < nts; ++j)
+        npu_matmul(npu_slot(ring), npu_spad(CV_CENTRE + ct * CV_SLOT),
+                   npu_spad(((9 * cts + ct) * nts + j) * 16),
+                   ct ? npu_acc_add(half + j * mr) : npu_acc(half + j * mr), mr, 0);
+    }
+    for (uint32_t j = 0; j < nts; ++j)
+      for (uint32_t r = 0; r < mr; r += CV_CONST_ROWS)
+        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(half + j * mr + r), npu_acc(j * CV_CONST_ROWS),
+                   npu_acc(half + j * mr + r), min_u(CV_CONST_ROWS, mr - r), 0, 0, 0, 0, 0);
+    /* Fine: the centre tap first (its A tiles are there), then the other eight. */
+    for (uint32_t k = 0; k < 9; ++k) {
+      const uint32_t t = k == 0 ? 4 : k <= 4 ? k - 1 : k;
+      for (uint32_t ct = 0; ct < cts; ++ct) {
+        uint32_t a = CV_CENTRE + ct * CV_SLOT;
+        if (t != 4) {
+          a = CV_A + (a_iter++ & 1) * CV_SLOT;
+          conv_load(&g, t / 3, t % 3, ct * 16, min_u(16, l->cin - ct * 16), p0, mr, a);
+        }
+        for (uint32_t j = 0; j < nts; ++j)
+          npu_matmul(npu_slot(ring), npu_spad(a), npu_spad(((t * cts + ct) * nts + j) * 16),
+                     npu_acc_add(half + j * mr), mr, 0);
+      }
+    }
+    for (uint32_t j = 0; j < nts; ++j) {
+      for (uint32_t r = 0; r < mr; r += CV_CONST_ROWS)
+        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(half + j * mr + r), npu_acc(128 + j * CV_CONST_ROWS),
+                   npu_acc(half + j * mr + r), min_u(CV_CONST_ROWS, mr - r), 0, l->shift, 0, 0, 0);
+      npu_mvout(npu_slot(ring), out + p0 * l->cout + j * 16, npu_acc(half + j * mr), mr,
+                min_u(16, l->cout - j * 16), l->cout, 0);
+    }
+  }
+  g_rt.dram_dirty = true;
+}
+
 /* ---- CPU parts ---- */
 
 static int32_t floor_div(int32_t a, int32_t b) {
@@ -332,49 +449,22 @@ int main(void) {
              "the canvas scatter");
   end_layer();
 
-  /* CFWS backbone: fine 3x3 and coarse (centre) 1x1 convolutions to int32, summed as
-   * (coarse << k) + fine and requantised per channel. */
-  uint32_t raw_bytes = 0;
-  for (uint32_t i = 0; i < DET_LAYERS; ++i) {
-    const uint32_t b = p->layer[i].oh * p->layer[i].ow * p->layer[i].cout * 4u;
-    if (b > raw_bytes) raw_bytes = b;
-  }
-  int32_t* fine32 = alloc(raw_bytes);
-  int32_t* coarse32 = alloc(raw_bytes);
+  /* CFWS backbone, one fused pass per layer (cfws_conv). */
   static const char* const layer_names[DET_LAYERS] = {"conv1", "conv2", "conv3"};
   int8_t* maps[DET_LAYERS];
   const int8_t* x = canvas;
   for (uint32_t i = 0; i < DET_LAYERS; ++i) {
     const struct det_layer* l = &p->layer[i];
-    char name[32];
+    char fine[32], coarse[32], pow2[32], mult[32];
+    snprintf(fine, sizeof fine, "conv%" PRIu32 ".fine", i + 1);
+    snprintf(coarse, sizeof coarse, "conv%" PRIu32 ".coarse", i + 1);
+    snprintf(pow2, sizeof pow2, "conv%" PRIu32 ".pow2", i + 1);
+    snprintf(mult, sizeof mult, "conv%" PRIu32 ".mult", i + 1);
     wl_layer_begin(&g_prof, layer_names[i]);
     maps[i] = alloc(l->oh * l->ow * l->cout);
-    snprintf(name, sizeof name, "conv%" PRIu32 ".fine", i + 1);
-    const struct nrt_conv2d fine = {.h = l->h,
-                                    .w = l->w,
-                                    .c = l->cin,
-                                    .oc = l->cout,
-                                    .kh = 3,
-                                    .kw = 3,
-                                    .stride = l->stride,
-                                    .pad = 1,
-                                    .in = bus(x),
-                                    .weights = wl_section_addr(&g_img, name, 9u * l->cin * l->cout),
-                                    .out = bus(fine32),
-                                    .out_raw = true};
-    check_call(nrt_conv2d(&g_rt, &fine), "a fine 3x3 conv");
-    snprintf(name, sizeof name, "conv%" PRIu32 ".coarse", i + 1);
-    struct nrt_conv2d coarse = fine;
-    coarse.kh = coarse.kw = 1;
-    coarse.pad = 0;
-    coarse.weights = wl_section_addr(&g_img, name, l->cin * l->cout);
-    coarse.out = bus(coarse32);
-    check_call(nrt_conv2d(&g_rt, &coarse), "a coarse 1x1 conv");
-    snprintf(name, sizeof name, "conv%" PRIu32 ".pow2", i + 1);
-    const uint32_t pow2 = wl_section_addr(&g_img, name, l->cout * 4u);
-    snprintf(name, sizeof name, "conv%" PRIu32 ".mult", i + 1);
-    det_requant(bus(coarse32), bus(fine32), pow2, wl_section_addr(&g_img, name, l->cout * 4u), l->oh * l->ow,
-                l->cout, l->shift, l->clip_min, bus(maps[i]));
+    cfws_conv(l, bus(x), wl_section_addr(&g_img, fine, 9u * l->cin * l->cout),
+              wl_section_addr(&g_img, coarse, l->cin * l->cout), wl_section_addr(&g_img, pow2, l->cout * 4u),
+              wl_section_addr(&g_img, mult, l->cout * 4u), bus(maps[i]));
     end_layer();
     x = maps[i];
   }
