@@ -46,8 +46,7 @@ static void check_call(int result, const char* what) {
   }
 }
 
-static void end_layer(void) {
-  const uint32_t error = wl_layer_end(&g_prof, &g_rt);
+static void check_npu(uint32_t error) {
   if (error != NPU_ERR_NONE) {
     const struct npu_fault f = npu_fault();
     printf("det: error: NPU %s (instruction %" PRIu32 ", info 0x%08" PRIx32 ")\n", npu_error_name(error),
@@ -55,6 +54,8 @@ static void end_layer(void) {
     wl_fail(&g_img, WL_EXIT_NPU, "the NPU reported an error");
   }
 }
+
+static void end_layer(void) { check_npu(wl_layer_end(&g_prof, &g_rt)); }
 
 /* As the runtime's calls: DRAM is not tracked, so start after whatever is still writing it. */
 static void begin_npu(void) {
@@ -122,16 +123,18 @@ static void det_requant(uint32_t a, uint32_t fine, uint32_t pow2, uint32_t mult,
  * Per tile of output pixels, in the accumulator: the coarse matmuls on the centre tap's A tiles
  * (the 1x1 strided conv reads exactly the centre tap), vector `mul` by pow2 in place, then the nine
  * fine taps accumulate (the centre's A tiles are kept, not loaded twice), vector `mul` by mult at
- * the layer's shift, mvout through config.store's clip. pow2 and mult are replicated over 32
- * accumulator rows per 16 channels (mvin with stride 0) and the vector ops go 32 rows at a time. */
+ * the layer's shift, mvout through config.store's clip. pow2 and mult are replicated over a few
+ * accumulator rows per 16 channels (mvin with stride 0), and the vector ops go that many rows at
+ * a time. One output buffer: the CPU writing the ring is the bound here, and larger tiles need
+ * fewer instructions (double-buffered 192-pixel tiles: 15.7k for conv1, 384 single: fewer). */
 #define CV_W_ROWS 8192u /* scratchpad: weight tiles from row 0 */
 #define CV_CENTRE 8192u /* the centre tap's A tiles, one slot of CV_SLOT rows per channel slice */
 #define CV_SLOT 512u
 #define CV_MAX_SLICES 4u                           /* cin <= 64 */
 #define CV_A (CV_CENTRE + CV_MAX_SLICES * CV_SLOT) /* two slots for the other taps */
-#define CV_CONST_ROWS 32u /* accumulator: pow2 tile j at 32 j, mult tile j at 128 + 32 j */
-#define CV_MAX_TILES 4u   /* cout <= 64 */
-#define CV_HALF 384u      /* output tiles: two halves of 384 rows from row 256 */
+#define CV_CONST 128u   /* accumulator: pow2 tile j at crow * j, mult tile j at 128 + crow * j */
+#define CV_MAX_TILES 4u /* cout <= 64 */
+#define CV_OUT 256u     /* output tiles: the 768 rows from 256 (one buffer: fewer, larger tiles) */
 
 struct conv_geom {
   uint32_t h, w, c, stride, ow;
@@ -173,7 +176,9 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
   if (cts > CV_MAX_SLICES || nts > CV_MAX_TILES || 10u * cts * nts * 16u > CV_W_ROWS)
     wl_fail(&g_img, WL_EXIT_IMAGE, "a backbone layer is larger than the CFWS kernel's plan");
   const struct conv_geom g = {l->h, l->w, l->cin, l->stride, l->ow, in};
-  const uint32_t pixels = l->oh * l->ow, tm = min_u(pixels, CV_HALF / nts);
+  const uint32_t pixels = l->oh * l->ow, tm = min_u(pixels, min_u(CV_SLOT, (NPU_ACC_ROWS - CV_OUT) / nts));
+  /* pow2 and mult replicated over crow rows each: the vector ops go crow rows at a time. */
+  const uint32_t crow = CV_CONST / nts;
   struct npu_ring* ring = &g_rt.ring;
   begin_npu();
   npu_config_store(npu_slot(ring), 1, 0, 0, l->clip_min, 127);
@@ -189,24 +194,24 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
       }
   for (uint32_t j = 0; j < nts; ++j) {
     const uint32_t nr = min_u(16, l->cout - j * 16);
-    npu_mvin(npu_slot(ring), pow2 + j * 64, npu_acc(j * CV_CONST_ROWS), CV_CONST_ROWS, nr, 0, 0);
-    npu_mvin(npu_slot(ring), mult + j * 64, npu_acc(128 + j * CV_CONST_ROWS), CV_CONST_ROWS, nr, 0, 0);
+    npu_mvin(npu_slot(ring), pow2 + j * 64, npu_acc(j * crow), crow, nr, 0, 0);
+    npu_mvin(npu_slot(ring), mult + j * 64, npu_acc(CV_CONST + j * crow), crow, nr, 0, 0);
   }
   uint32_t a_iter = 0;
-  for (uint32_t p0 = 0, iter = 0; p0 < pixels; p0 += tm, ++iter) {
-    const uint32_t mr = min_u(tm, pixels - p0), half = 256 + (iter & 1) * CV_HALF;
+  for (uint32_t p0 = 0; p0 < pixels; p0 += tm) {
+    const uint32_t mr = min_u(tm, pixels - p0), base = CV_OUT; /* tile j at base + j * mr */
     /* Coarse: the centre tap's A tiles (kept for the fine centre tap), times 2^k. */
     for (uint32_t ct = 0; ct < cts; ++ct) {
       conv_load(&g, 1, 1, ct * 16, min_u(16, l->cin - ct * 16), p0, mr, CV_CENTRE + ct * CV_SLOT);
       for (uint32_t j = 0; j < nts; ++j)
         npu_matmul(npu_slot(ring), npu_spad(CV_CENTRE + ct * CV_SLOT),
                    npu_spad(((9 * cts + ct) * nts + j) * 16),
-                   ct ? npu_acc_add(half + j * mr) : npu_acc(half + j * mr), mr, 0);
+                   ct ? npu_acc_add(base + j * mr) : npu_acc(base + j * mr), mr, 0);
     }
     for (uint32_t j = 0; j < nts; ++j)
-      for (uint32_t r = 0; r < mr; r += CV_CONST_ROWS)
-        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(half + j * mr + r), npu_acc(j * CV_CONST_ROWS),
-                   npu_acc(half + j * mr + r), min_u(CV_CONST_ROWS, mr - r), 0, 0, 0, 0, 0);
+      for (uint32_t r = 0; r < mr; r += crow)
+        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(base + j * mr + r), npu_acc(j * crow),
+                   npu_acc(base + j * mr + r), min_u(crow, mr - r), 0, 0, 0, 0, 0);
     /* Fine: the centre tap first (its A tiles are there), then the other eight. */
     for (uint32_t k = 0; k < 9; ++k) {
       const uint32_t t = k == 0 ? 4 : k <= 4 ? k - 1 : k;
@@ -218,14 +223,14 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
         }
         for (uint32_t j = 0; j < nts; ++j)
           npu_matmul(npu_slot(ring), npu_spad(a), npu_spad(((t * cts + ct) * nts + j) * 16),
-                     npu_acc_add(half + j * mr), mr, 0);
+                     npu_acc_add(base + j * mr), mr, 0);
       }
     }
     for (uint32_t j = 0; j < nts; ++j) {
-      for (uint32_t r = 0; r < mr; r += CV_CONST_ROWS)
-        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(half + j * mr + r), npu_acc(128 + j * CV_CONST_ROWS),
-                   npu_acc(half + j * mr + r), min_u(CV_CONST_ROWS, mr - r), 0, l->shift, 0, 0, 0);
-      npu_mvout(npu_slot(ring), out + p0 * l->cout + j * 16, npu_acc(half + j * mr), mr,
+      for (uint32_t r = 0; r < mr; r += crow)
+        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(base + j * mr + r), npu_acc(CV_CONST + j * crow),
+                   npu_acc(base + j * mr + r), min_u(crow, mr - r), 0, l->shift, 0, 0, 0);
+      npu_mvout(npu_slot(ring), out + p0 * l->cout + j * 16, npu_acc(base + j * mr), mr,
                 min_u(16, l->cout - j * 16), l->cout, 0);
     }
   }
@@ -262,24 +267,30 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
   s->index = alloc(p->points * 4u);
   s->src = alloc(p->points * 8u);
   s->count = s->in_range = s->kept = 0;
+  /* Division-light: the range tests come first (a floor division of a value below the grid's
+   * origin would only say "outside"), then one unsigned division per coordinate. */
+  const int64_t x_span = (int64_t)p->nx * p->cell, y_span = (int64_t)p->ny * p->cell;
+  const uint32_t z_span = (uint32_t)(p->z_max - p->z_min);
   for (uint32_t i = 0; i < p->points; ++i) {
     const int32_t* q = points + 4u * i;
-    const int32_t ix = floor_div(q[0] - p->x_min, p->cell), iy = floor_div(q[1] - p->y_min, p->cell);
-    if (ix < 0 || iy < 0 || ix >= (int32_t)p->nx || iy >= (int32_t)p->ny) continue;
+    const int64_t dx = (int64_t)q[0] - p->x_min, dy = (int64_t)q[1] - p->y_min;
+    if (dx < 0 || dy < 0 || dx >= x_span || dy >= y_span) continue;
     if (q[2] < p->z_min || q[2] >= p->z_max) continue;
     ++s->in_range;
-    const int32_t id = iy * (int32_t)p->nx + ix;
+    const uint32_t ix = (uint32_t)dx / (uint32_t)p->cell, iy = (uint32_t)dy / (uint32_t)p->cell;
+    const uint32_t id = iy * p->nx + ix;
     int32_t k = slot[id];
     if (k < 0) {
       if (s->count >= p->max_pillars) continue;
       k = (int32_t)s->count++;
       slot[id] = k;
-      s->ids[k] = id;
+      s->ids[k] = (int32_t)id;
       fill[k] = 0;
     }
     if (fill[k] >= p->max_points_per_pillar) continue;
     ++fill[k];
-    const int64_t bin = ((int64_t)(q[2] - p->z_min) * DET_BINS) / (p->z_max - p->z_min);
+    /* floor((z - z_min) * 64 / span): z_span <= 2^25 (check_params), so the product fits. */
+    const uint32_t bin = (uint32_t)(q[2] - p->z_min) * DET_BINS / z_span;
     s->index[s->kept] = k * (int32_t)DET_BINS + (int32_t)bin;
     s->src[2u * s->kept] = 1;
     s->src[2u * s->kept + 1u] = q[3];
@@ -287,16 +298,20 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
   }
 }
 
-/* The 130 features per pillar from the histogram rows (count, intensity sum). */
+/* The 130 features per pillar from the histogram rows (count, intensity sum) into `f`, which the
+ * NPU zero-filled: only the bins that hold points are written, found through the kept points'
+ * histogram rows (a bin with several points is written once per point, with the same values). */
 static void make_features(const struct det_params* p, const struct pillar_set* s, const int32_t* hist,
                           int8_t* f) {
+  for (uint32_t k = 0; k < s->kept; ++k) {
+    const uint32_t r = (uint32_t)s->index[k];
+    int8_t* row = f + (r / DET_BINS) * DET_FEATURES;
+    const int32_t count = hist[2u * r], sum = hist[2u * r + 1u];
+    row[r % DET_BINS] = (int8_t)count;
+    row[DET_BINS + r % DET_BINS] = (int8_t)round_div(sum, count);
+  }
   for (uint32_t i = 0; i < s->count; ++i) {
     int8_t* row = f + i * DET_FEATURES;
-    for (uint32_t b = 0; b < DET_BINS; ++b) {
-      const int32_t count = hist[2u * (i * DET_BINS + b)], sum = hist[2u * (i * DET_BINS + b) + 1u];
-      row[b] = (int8_t)count;
-      row[DET_BINS + b] = count ? (int8_t)round_div(sum, count) : 0;
-    }
     const int32_t ix = s->ids[i] % (int32_t)p->nx, iy = s->ids[i] / (int32_t)p->nx;
     const int32_t cx = p->x_min + ix * p->cell + p->cell / 2, cy = p->y_min + iy * p->cell + p->cell / 2;
     row[2u * DET_BINS] = sat8(floor_div(cx, 640) - 54);
@@ -370,8 +385,9 @@ static void check_count(const char* what, uint32_t got, uint32_t gold) {
  * where they are looked up). */
 static void check_params(const struct det_params* p) {
   bool ok = p->points > 0 && p->cell > 0 && p->nx > 0 && p->ny > 0 && p->nx * p->ny / p->nx == p->ny &&
-            p->z_max > p->z_min && p->max_pillars > 0 && p->pillars > 0 && p->pillars <= p->max_pillars &&
-            p->top_k > 0 && p->top_k <= DET_MAX_TOP_K && p->peaks <= p->top_k && p->linear_shift <= 62;
+            p->z_max > p->z_min && (int64_t)p->z_max - p->z_min <= (1 << 25) && p->max_pillars > 0 &&
+            p->pillars > 0 && p->pillars <= p->max_pillars && p->top_k > 0 && p->top_k <= DET_MAX_TOP_K &&
+            p->peaks <= p->top_k && p->linear_shift <= 62;
   uint32_t h = p->ny, w = p->nx, c = DET_CHANNELS;
   for (uint32_t i = 0; ok && i < DET_LAYERS; ++i) {
     const struct det_layer* l = &p->layer[i];
@@ -416,8 +432,10 @@ int main(void) {
                "the histogram scatter-add");
   end_layer();
 
-  wl_layer_begin(&g_prof, "features (cpu)");
+  wl_layer_begin(&g_prof, "features");
   int8_t* features = alloc(np * DET_FEATURES);
+  npu_zero(bus(features), np * DET_FEATURES);
+  check_npu(nrt_wait(&g_rt)); /* the zeros land before the CPU writes */
   make_features(p, &s, hist, features);
   end_layer();
 
