@@ -17,6 +17,8 @@
 static uint32_t g_slots[RING_SLOTS * NPU_INSN_WORDS] __attribute__((aligned(32)));
 /* The source of the NPU's zero fills: one scratchpad row, replicated by an mvin of stride 0. */
 static uint8_t g_zero[16] __attribute__((aligned(64)));
+static const uint8_t g_ones[16] __attribute__((aligned(64))) = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static struct wl_image g_img;
 static struct nrt g_rt;
@@ -64,20 +66,23 @@ static void begin_npu(void) {
 
 /* ---- NPU kernels the runtime does not offer ---- */
 
-#define ZERO_ROW 12288u /* scratchpad rows [12288, 16384): the replicated zero row */
-#define ZERO_ROWS 4096u
+#define FILL_ROW 12288u /* scratchpad rows [12288, 16384): the replicated fill row */
+#define FILL_ROWS 4096u
 
-/* DRAM [dram, dram + bytes) = 0: 64 KiB per mvout of the replicated zero row. */
-static void npu_zero(uint32_t dram, uint32_t bytes) {
+/* Every 16 bytes of DRAM [dram, dram + bytes) = `row` (zeros, or all ones for -1): 64 KiB per
+ * mvout of the row replicated in the scratchpad. */
+static void npu_fill(uint32_t dram, uint32_t bytes, const uint8_t* row) {
   begin_npu();
   const uint32_t rows = bytes / 16u, tail = bytes % 16u;
-  npu_mvin(npu_slot(&g_rt.ring), bus(g_zero), npu_spad(ZERO_ROW), ZERO_ROWS, 16, 0, 0);
-  for (uint32_t r0 = 0; r0 < rows; r0 += ZERO_ROWS)
-    npu_mvout(npu_slot(&g_rt.ring), dram + r0 * 16u, npu_spad(ZERO_ROW), min_u(ZERO_ROWS, rows - r0), 16, 16,
+  npu_mvin(npu_slot(&g_rt.ring), bus(row), npu_spad(FILL_ROW), FILL_ROWS, 16, 0, 0);
+  for (uint32_t r0 = 0; r0 < rows; r0 += FILL_ROWS)
+    npu_mvout(npu_slot(&g_rt.ring), dram + r0 * 16u, npu_spad(FILL_ROW), min_u(FILL_ROWS, rows - r0), 16, 16,
               0);
-  if (tail) npu_mvout(npu_slot(&g_rt.ring), dram + rows * 16u, npu_spad(ZERO_ROW), 1, tail, 0, 0);
+  if (tail) npu_mvout(npu_slot(&g_rt.ring), dram + rows * 16u, npu_spad(FILL_ROW), 1, tail, 0, 0);
   g_rt.dram_dirty = true;
 }
+
+static void npu_zero(uint32_t dram, uint32_t bytes) { npu_fill(dram, bytes, g_zero); }
 
 /* Per-channel requant of int32 m x n (row-major) to int8, with the CFWS sum when `fine` is set:
  *   out[r][c] = clamp(round_shift((a[r][c] * pow2[c] + fine[r][c]) * mult[c], shift), clip_min, 127)
@@ -249,6 +254,27 @@ static int8_t sat8(int32_t v) { return (int8_t)(v < -128 ? -128 : v > 127 ? 127 
 /* n / d rounded half away from zero (d > 0), as npu_ref::round_div. */
 static int32_t round_div(int32_t n, int32_t d) { return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d); }
 
+/* Division by a constant as a multiply-high (rv32 div takes 33 cycles, mulhu 3): m = ceil(2^32 / d)
+ * = (2^32 + e) / d with 0 <= e < d, so v * m / 2^32 = v / d + v * e / (d * 2^32), which floors to
+ * floor(v / d) while v * e < 2^32. `limit` is the first v that may be wrong (0: use the division). */
+struct divider {
+  uint32_t d, m, limit;
+};
+
+static struct divider divider_for(uint32_t d) {
+  struct divider r = {d, 0, 0};
+  if (d < 2) return r;
+  const uint64_t m = ((1ull << 32) + d - 1) / d, e = m * d - (1ull << 32);
+  r.m = (uint32_t)m;
+  r.limit = e == 0 ? UINT32_MAX
+                   : (uint32_t)(((1ull << 32) - 1) / e < UINT32_MAX ? ((1ull << 32) - 1) / e : UINT32_MAX);
+  return r;
+}
+
+static uint32_t divide(const struct divider* q, uint32_t v) {
+  return v < q->limit ? (uint32_t)(((uint64_t)v * q->m) >> 32) : v / q->d;
+}
+
 struct pillar_set {
   uint32_t count, in_range, kept;
   int32_t* ids;   /* canvas row of each pillar */
@@ -260,8 +286,9 @@ struct pillar_set {
  * max_pillars of them and max_points_per_pillar points each (later points dropped). */
 static void make_pillars(const struct det_params* p, const int32_t* points, struct pillar_set* s) {
   const uint32_t cells = p->nx * p->ny;
-  int32_t* slot = alloc(cells * 4u);
-  memset(slot, 0xff, cells * 4u);
+  int32_t* slot = alloc(cells * 4u); /* pillar of each cell, -1: none yet (an NPU fill) */
+  npu_fill(bus(slot), cells * 4u, g_ones);
+  check_npu(nrt_wait(&g_rt));
   uint32_t* fill = alloc(p->max_pillars * 4u);
   s->ids = alloc(p->max_pillars * 4u);
   s->index = alloc(p->points * 4u);
@@ -271,13 +298,14 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
    * origin would only say "outside"), then one unsigned division per coordinate. */
   const int64_t x_span = (int64_t)p->nx * p->cell, y_span = (int64_t)p->ny * p->cell;
   const uint32_t z_span = (uint32_t)(p->z_max - p->z_min);
+  const struct divider by_cell = divider_for((uint32_t)p->cell), by_z = divider_for(z_span);
   for (uint32_t i = 0; i < p->points; ++i) {
     const int32_t* q = points + 4u * i;
     const int64_t dx = (int64_t)q[0] - p->x_min, dy = (int64_t)q[1] - p->y_min;
     if (dx < 0 || dy < 0 || dx >= x_span || dy >= y_span) continue;
     if (q[2] < p->z_min || q[2] >= p->z_max) continue;
     ++s->in_range;
-    const uint32_t ix = (uint32_t)dx / (uint32_t)p->cell, iy = (uint32_t)dy / (uint32_t)p->cell;
+    const uint32_t ix = divide(&by_cell, (uint32_t)dx), iy = divide(&by_cell, (uint32_t)dy);
     const uint32_t id = iy * p->nx + ix;
     int32_t k = slot[id];
     if (k < 0) {
@@ -290,7 +318,7 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
     if (fill[k] >= p->max_points_per_pillar) continue;
     ++fill[k];
     /* floor((z - z_min) * 64 / span): z_span <= 2^25 (check_params), so the product fits. */
-    const uint32_t bin = (uint32_t)(q[2] - p->z_min) * DET_BINS / z_span;
+    const uint32_t bin = divide(&by_z, (uint32_t)(q[2] - p->z_min) * DET_BINS);
     s->index[s->kept] = k * (int32_t)DET_BINS + (int32_t)bin;
     s->src[2u * s->kept] = 1;
     s->src[2u * s->kept + 1u] = q[3];
@@ -303,12 +331,18 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
  * histogram rows (a bin with several points is written once per point, with the same values). */
 static void make_features(const struct det_params* p, const struct pillar_set* s, const int32_t* hist,
                           int8_t* f) {
+  struct divider by_count[33]; /* counts are 1..max_points_per_pillar; <= 32 by the table */
+  for (uint32_t c = 0; c < 33; ++c) by_count[c] = divider_for(c);
   for (uint32_t k = 0; k < s->kept; ++k) {
     const uint32_t r = (uint32_t)s->index[k];
     int8_t* row = f + (r / DET_BINS) * DET_FEATURES;
     const int32_t count = hist[2u * r], sum = hist[2u * r + 1u];
     row[r % DET_BINS] = (int8_t)count;
-    row[DET_BINS + r % DET_BINS] = (int8_t)round_div(sum, count);
+    /* round_div(sum, count); sums are >= 0 from the scan reader, any others take the division. */
+    row[DET_BINS + r % DET_BINS] =
+        (int8_t)(sum >= 0 && count <= 32
+                     ? (int32_t)divide(&by_count[count], (uint32_t)sum + (uint32_t)count / 2u)
+                     : round_div(sum, count));
   }
   for (uint32_t i = 0; i < s->count; ++i) {
     int8_t* row = f + i * DET_FEATURES;
@@ -416,7 +450,7 @@ int main(void) {
   const int32_t* points = wl_section(&g_img, "points", p->points * 16u);
 
   /* Points -> pillars (CPU). */
-  wl_layer_begin(&g_prof, "pillars (cpu)");
+  wl_layer_begin(&g_prof, "pillars");
   struct pillar_set s;
   make_pillars(p, points, &s);
   end_layer();
