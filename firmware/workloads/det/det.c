@@ -181,7 +181,10 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
   if (cts > CV_MAX_SLICES || nts > CV_MAX_TILES || 10u * cts * nts * 16u > CV_W_ROWS)
     wl_fail(&g_img, WL_EXIT_IMAGE, "a backbone layer is larger than the CFWS kernel's plan");
   const struct conv_geom g = {l->h, l->w, l->cin, l->stride, l->ow, in};
-  const uint32_t pixels = l->oh * l->ow, tm = min_u(pixels, min_u(CV_SLOT, (NPU_ACC_ROWS - CV_OUT) / nts));
+  const uint32_t pixels = l->oh * l->ow, cap = min_u(CV_SLOT, (NPU_ACC_ROWS - CV_OUT) / nts);
+  /* Whole output rows per tile when one fits: a row split between two tiles costs a second set of
+   * loads for every tap. */
+  const uint32_t tm = min_u(pixels, l->ow <= cap ? cap / l->ow * l->ow : cap);
   /* pow2 and mult replicated over crow rows each: the vector ops go crow rows at a time. */
   const uint32_t crow = CV_CONST / nts;
   struct npu_ring* ring = &g_rt.ring;
