@@ -141,9 +141,17 @@ static void det_requant(uint32_t a, uint32_t fine, uint32_t pow2, uint32_t mult,
 #define CV_MAX_TILES 4u /* cout <= 64 */
 #define CV_OUT 256u     /* output tiles: the 768 rows from 256 (one buffer: fewer, larger tiles) */
 
+/* The padded map layout of the backbone's inputs: h x w cells of c channels, cell (y, x) at
+ * ((y + 1) * (w + 1) + x + 1) * c, every other cell zero: one zero row above and below, and one
+ * zero cell per row that is both the right neighbour of a row's last cell and the left one of the
+ * next row's first (plus one after the bottom row). A 3x3 window with padding 1 then reads the
+ * layout without a bounds case: one mvin per output row and tap, no zero-row instructions. */
+static uint32_t padded_bytes(uint32_t h, uint32_t w, uint32_t c) { return ((h + 2) * (w + 1) + 1) * c; }
+static uint32_t padded_cell(uint32_t y, uint32_t x, uint32_t w) { return (y + 1) * (w + 1) + x + 1; }
+
 struct conv_geom {
-  uint32_t h, w, c, stride, ow;
-  uint32_t in;
+  uint32_t w, c, stride, ow;
+  uint32_t in; /* padded layout */
 };
 
 static void zero_rows(uint32_t row, uint32_t n) {
@@ -151,36 +159,26 @@ static void zero_rows(uint32_t row, uint32_t n) {
 }
 
 /* The A tile of tap (kh, kw), channels [c0, c0 + cr), output pixels [p0, p0 + mr), into
- * scratchpad rows from `row`: per output row one strided mvin, zero rows where the window lies in
- * the padding. */
+ * scratchpad rows from `row`: one strided mvin per output row (input cell (oy s + kh - 1,
+ * ox s + kw - 1), padded). */
 static void conv_load(const struct conv_geom* g, uint32_t kh, uint32_t kw, uint32_t c0, uint32_t cr,
                       uint32_t p0, uint32_t mr, uint32_t row) {
-  /* Output columns whose input column ox * s + kw - 1 lies inside the map: [lo, hi). */
-  const uint32_t lo = kw == 0 ? 1 : 0;
-  const uint32_t hi = min_u(g->ow, (g->w - 1 + 1 - kw) / g->stride + 1);
   uint32_t oy = p0 / g->ow, ox = p0 % g->ow;
   for (uint32_t q = p0; q < p0 + mr; ++oy, ox = 0) {
-    const uint32_t n = min_u(g->ow - ox, p0 + mr - q), dst = row + (q - p0);
-    const int32_t iy = (int32_t)(oy * g->stride + kh) - 1;
-    const uint32_t a = ox > lo ? ox : lo, b = min_u(ox + n, hi);
-    if (iy < 0 || iy >= (int32_t)g->h || a >= b) {
-      zero_rows(dst, n);
-    } else {
-      zero_rows(dst, a - ox);
-      npu_mvin(npu_slot(&g_rt.ring), g->in + (((uint32_t)iy * g->w + a * g->stride + kw - 1) * g->c + c0),
-               npu_spad(dst + (a - ox)), b - a, cr, g->stride * g->c, 0);
-      zero_rows(dst + (b - ox), ox + n - b);
-    }
+    const uint32_t n = min_u(g->ow - ox, p0 + mr - q);
+    npu_mvin(npu_slot(&g_rt.ring),
+             g->in + ((oy * g->stride + kh) * (g->w + 1) + ox * g->stride + kw) * g->c + c0,
+             npu_spad(row + (q - p0)), n, cr, g->stride * g->c, 0);
     q += n;
   }
 }
 
 static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uint32_t coarse, uint32_t pow2,
-                      uint32_t mult, uint32_t out) {
+                      uint32_t mult, uint32_t out, bool out_padded) {
   const uint32_t cts = (l->cin + 15) / 16, nts = (l->cout + 15) / 16;
   if (cts > CV_MAX_SLICES || nts > CV_MAX_TILES || 10u * cts * nts * 16u > CV_W_ROWS)
     wl_fail(&g_img, WL_EXIT_IMAGE, "a backbone layer is larger than the CFWS kernel's plan");
-  const struct conv_geom g = {l->h, l->w, l->cin, l->stride, l->ow, in};
+  const struct conv_geom g = {l->w, l->cin, l->stride, l->ow, in};
   const uint32_t pixels = l->oh * l->ow, cap = min_u(CV_SLOT, (NPU_ACC_ROWS - CV_OUT) / nts);
   /* Whole output rows per tile when one fits: a row split between two tiles costs a second set of
    * loads for every tap. */
@@ -238,8 +236,18 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
       for (uint32_t r = 0; r < mr; r += crow)
         npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(base + j * mr + r), npu_acc(CV_CONST + j * crow),
                    npu_acc(base + j * mr + r), min_u(crow, mr - r), 0, l->shift, 0, 0, 0);
-      npu_mvout(npu_slot(ring), out + p0 * l->cout + j * 16, npu_acc(base + j * mr), mr,
-                min_u(16, l->cout - j * 16), l->cout, 0);
+      const uint32_t nr = min_u(16, l->cout - j * 16);
+      if (!out_padded) {
+        npu_mvout(npu_slot(ring), out + p0 * l->cout + j * 16, npu_acc(base + j * mr), mr, nr, l->cout, 0);
+        continue;
+      }
+      uint32_t oy = p0 / l->ow, ox = p0 % l->ow;
+      for (uint32_t q = p0; q < p0 + mr; ++oy, ox = 0) {
+        const uint32_t n = min_u(l->ow - ox, p0 + mr - q);
+        npu_mvout(npu_slot(ring), out + padded_cell(oy, ox, l->ow) * l->cout + j * 16,
+                  npu_acc(base + j * mr + (q - p0)), n, nr, l->cout, 0);
+        q += n;
+      }
     }
   }
   g_rt.dram_dirty = true;
@@ -281,6 +289,7 @@ static uint32_t divide(const struct divider* q, uint32_t v) {
 struct pillar_set {
   uint32_t count, in_range, kept;
   int32_t* ids;   /* canvas row of each pillar */
+  int32_t* cells; /* its cell in the padded canvas (padded_cell) */
   int32_t* index; /* per kept point: pillar * 64 + z bin, the histogram row */
   int32_t* src;   /* per kept point: (1, intensity), the scatter-add rows */
 };
@@ -294,6 +303,7 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
   check_npu(nrt_wait(&g_rt));
   uint32_t* fill = alloc(p->max_pillars * 4u);
   s->ids = alloc(p->max_pillars * 4u);
+  s->cells = alloc(p->max_pillars * 4u);
   s->index = alloc(p->points * 4u);
   s->src = alloc(p->points * 8u);
   s->count = s->in_range = s->kept = 0;
@@ -316,6 +326,7 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
       k = (int32_t)s->count++;
       slot[id] = k;
       s->ids[k] = (int32_t)id;
+      s->cells[k] = (int32_t)padded_cell(iy, ix, p->nx);
       fill[k] = 0;
     }
     if (fill[k] >= p->max_points_per_pillar) continue;
@@ -390,19 +401,27 @@ static uint32_t top_k_peaks(const int32_t* heat, uint32_t h, uint32_t w, uint32_
 
 static bool g_pass = true;
 
+/* Whether `bytes` bytes are equal, a word at a time (the buffers are 4-byte aligned). */
+static bool same_bytes(const void* a, const void* b, uint32_t bytes) {
+  const uint32_t *wa = a, *wb = b;
+  for (uint32_t i = 0; i < bytes / 4u; ++i)
+    if (wa[i] != wb[i]) return false;
+  return memcmp((const uint8_t*)a + (bytes & ~3u), (const uint8_t*)b + (bytes & ~3u), bytes & 3u) == 0;
+}
+
 /* Compares rows x cols elements of `size` bytes (1: int8, 4: int32); prints the first mismatch. */
 static void check(const char* what, const void* got, const void* gold, uint32_t rows, uint32_t cols,
                   uint32_t size) {
   const uint32_t n = rows * cols;
+  if (same_bytes(got, gold, n * size)) {
+    printf("det: %-16s %6" PRIu32 " x %3" PRIu32 "  match\n", what, rows, cols);
+    return;
+  }
   uint32_t bad = 0, first = 0;
   for (uint32_t i = 0; i < n; ++i) {
     const int32_t g = size == 4 ? ((const int32_t*)got)[i] : ((const int8_t*)got)[i];
     const int32_t e = size == 4 ? ((const int32_t*)gold)[i] : ((const int8_t*)gold)[i];
     if (g != e && bad++ == 0) first = i;
-  }
-  if (bad == 0) {
-    printf("det: %-16s %6" PRIu32 " x %3" PRIu32 "  match\n", what, rows, cols);
-    return;
   }
   const int32_t g = size == 4 ? ((const int32_t*)got)[first] : ((const int8_t*)got)[first];
   const int32_t e = size == 4 ? ((const int32_t*)gold)[first] : ((const int8_t*)gold)[first];
@@ -410,6 +429,20 @@ static void check(const char* what, const void* got, const void* gold, uint32_t 
          ", column %" PRIu32 ": got %" PRId32 ", expected %" PRId32 "\n",
          what, bad, n, first / cols, first % cols, g, e);
   g_pass = false;
+}
+
+/* A map in the padded layout against its dense golden (h * w rows of c). */
+static void check_padded(const char* what, const int8_t* got, const int8_t* gold, uint32_t h, uint32_t w,
+                         uint32_t c) {
+  bool same = true;
+  for (uint32_t y = 0; y < h && same; ++y)
+    same = same_bytes(got + padded_cell(y, 0, w) * c, gold + y * w * c, w * c);
+  int8_t* dense = (int8_t*)gold;
+  if (!same) { /* the report of check() on the valid cells */
+    dense = alloc(h * w * c);
+    for (uint32_t y = 0; y < h; ++y) memcpy(dense + y * w * c, got + padded_cell(y, 0, w) * c, w * c);
+  }
+  check(what, dense, gold, h * w, c, 1);
 }
 
 static void check_count(const char* what, uint32_t got, uint32_t gold) {
@@ -495,16 +528,18 @@ int main(void) {
               p->linear_shift, p->linear_clip_min, bus(pillar_feat));
   end_layer();
 
-  /* The BEV canvas: zero, then one scatter of the pillar rows. */
+  /* The BEV canvas, in the padded layout: zero, then one scatter of the pillar rows. */
   wl_layer_begin(&g_prof, "canvas");
-  int8_t* canvas = alloc(cells * DET_CHANNELS);
-  npu_zero(bus(canvas), cells * DET_CHANNELS);
-  check_call(nrt_scatter(&g_rt, bus(s.ids), np, bus(canvas), cells, DET_CHANNELS, DET_CHANNELS,
-                         bus(pillar_feat), DET_CHANNELS, false),
+  const uint32_t canvas_bytes = padded_bytes(p->ny, p->nx, DET_CHANNELS);
+  int8_t* canvas = alloc(canvas_bytes);
+  npu_zero(bus(canvas), canvas_bytes);
+  check_call(nrt_scatter(&g_rt, bus(s.cells), np, bus(canvas), canvas_bytes / DET_CHANNELS, DET_CHANNELS,
+                         DET_CHANNELS, bus(pillar_feat), DET_CHANNELS, false),
              "the canvas scatter");
   end_layer();
 
-  /* CFWS backbone, one fused pass per layer (cfws_conv). */
+  /* CFWS backbone, one fused pass per layer (cfws_conv); the outputs that feed another layer in
+   * the padded layout (their pad cells zero-filled first), the last one dense for the head. */
   static const char* const layer_names[DET_LAYERS] = {"conv1", "conv2", "conv3"};
   int8_t* maps[DET_LAYERS];
   const int8_t* x = canvas;
@@ -516,10 +551,13 @@ int main(void) {
     snprintf(pow2, sizeof pow2, "conv%" PRIu32 ".pow2", i + 1);
     snprintf(mult, sizeof mult, "conv%" PRIu32 ".mult", i + 1);
     wl_layer_begin(&g_prof, layer_names[i]);
-    maps[i] = alloc(l->oh * l->ow * l->cout);
+    const bool padded = i + 1 < DET_LAYERS;
+    const uint32_t bytes = padded ? padded_bytes(l->oh, l->ow, l->cout) : l->oh * l->ow * l->cout;
+    maps[i] = alloc(bytes);
+    if (padded) npu_zero(bus(maps[i]), bytes);
     cfws_conv(l, bus(x), wl_section_addr(&g_img, fine, 9u * l->cin * l->cout),
               wl_section_addr(&g_img, coarse, l->cin * l->cout), wl_section_addr(&g_img, pow2, l->cout * 4u),
-              wl_section_addr(&g_img, mult, l->cout * 4u), bus(maps[i]));
+              wl_section_addr(&g_img, mult, l->cout * 4u), bus(maps[i]), padded);
     end_layer();
     x = maps[i];
   }
@@ -563,8 +601,11 @@ int main(void) {
     const struct det_layer* l = &p->layer[i];
     char name[32];
     snprintf(name, sizeof name, "gold.conv%" PRIu32, i + 1);
-    check(layer_names[i], maps[i], wl_section(&g_img, name, l->oh * l->ow * l->cout), l->oh * l->ow, l->cout,
-          1);
+    const int8_t* gold_map = wl_section(&g_img, name, l->oh * l->ow * l->cout);
+    if (i + 1 < DET_LAYERS)
+      check_padded(layer_names[i], maps[i], gold_map, l->oh, l->ow, l->cout);
+    else
+      check(layer_names[i], maps[i], gold_map, l->oh * l->ow, l->cout, 1);
   }
   check("heatmap", heat, wl_section(&g_img, "gold.heat", cells_out * 4u), cells_out, 1, 4);
   check_count("peak count", n_peaks, p->peaks);
