@@ -307,37 +307,43 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
   s->index = alloc(p->points * 4u);
   s->src = alloc(p->points * 8u);
   s->count = s->in_range = s->kept = 0;
-  /* Division-light: the range tests come first (a floor division of a value below the grid's
-   * origin would only say "outside"), then one unsigned division per coordinate. */
-  const int64_t x_span = (int64_t)p->nx * p->cell, y_span = (int64_t)p->ny * p->cell;
-  const uint32_t z_span = (uint32_t)(p->z_max - p->z_min);
-  const struct divider by_cell = divider_for((uint32_t)p->cell), by_z = divider_for(z_span);
-  for (uint32_t i = 0; i < p->points; ++i) {
+  /* Division-light and in locals (the stores through the output arrays would otherwise reload
+   * every parameter): unsigned range tests first, exact since check_params bounds the origin and
+   * spans by 2^30 (a negative offset wraps above 2^31), then multiply-high divisions. */
+  const uint32_t x_min = (uint32_t)p->x_min, y_min = (uint32_t)p->y_min, nx = p->nx;
+  const uint32_t x_span = p->nx * (uint32_t)p->cell, y_span = p->ny * (uint32_t)p->cell;
+  const int32_t z_min = p->z_min, z_max = p->z_max;
+  const uint32_t max_pillars = p->max_pillars, max_fill = p->max_points_per_pillar, n = p->points;
+  const struct divider by_cell = divider_for((uint32_t)p->cell),
+                       by_z = divider_for((uint32_t)(z_max - z_min));
+  int32_t *ids = s->ids, *cells_of = s->cells, *index = s->index, *src = s->src;
+  uint32_t count = 0, in_range = 0, kept = 0;
+  for (uint32_t i = 0; i < n; ++i) {
     const int32_t* q = points + 4u * i;
-    const int64_t dx = (int64_t)q[0] - p->x_min, dy = (int64_t)q[1] - p->y_min;
-    if (dx < 0 || dy < 0 || dx >= x_span || dy >= y_span) continue;
-    if (q[2] < p->z_min || q[2] >= p->z_max) continue;
-    ++s->in_range;
-    const uint32_t ix = divide(&by_cell, (uint32_t)dx), iy = divide(&by_cell, (uint32_t)dy);
-    const uint32_t id = iy * p->nx + ix;
+    const uint32_t dx = (uint32_t)q[0] - x_min, dy = (uint32_t)q[1] - y_min;
+    if (dx >= x_span || dy >= y_span || q[2] < z_min || q[2] >= z_max) continue;
+    ++in_range;
+    const uint32_t ix = divide(&by_cell, dx), iy = divide(&by_cell, dy), id = iy * nx + ix;
     int32_t k = slot[id];
     if (k < 0) {
-      if (s->count >= p->max_pillars) continue;
-      k = (int32_t)s->count++;
+      if (count >= max_pillars) continue;
+      k = (int32_t)count++;
       slot[id] = k;
-      s->ids[k] = (int32_t)id;
-      s->cells[k] = (int32_t)padded_cell(iy, ix, p->nx);
+      ids[k] = (int32_t)id;
+      cells_of[k] = (int32_t)padded_cell(iy, ix, nx);
       fill[k] = 0;
     }
-    if (fill[k] >= p->max_points_per_pillar) continue;
+    if (fill[k] >= max_fill) continue;
     ++fill[k];
-    /* floor((z - z_min) * 64 / span): z_span <= 2^25 (check_params), so the product fits. */
-    const uint32_t bin = divide(&by_z, (uint32_t)(q[2] - p->z_min) * DET_BINS);
-    s->index[s->kept] = k * (int32_t)DET_BINS + (int32_t)bin;
-    s->src[2u * s->kept] = 1;
-    s->src[2u * s->kept + 1u] = q[3];
-    ++s->kept;
+    /* floor((z - z_min) * 64 / span): the span is <= 2^25 (check_params), so the product fits. */
+    index[kept] = k * (int32_t)DET_BINS + (int32_t)divide(&by_z, (uint32_t)(q[2] - z_min) * DET_BINS);
+    src[2u * kept] = 1;
+    src[2u * kept + 1u] = q[3];
+    ++kept;
   }
+  s->count = count;
+  s->in_range = in_range;
+  s->kept = kept;
 }
 
 /* The 130 features per pillar from the histogram rows (count, intensity sum) into `f`, which the
@@ -347,16 +353,18 @@ static void make_features(const struct det_params* p, const struct pillar_set* s
                           int8_t* f) {
   struct divider by_count[33]; /* counts are 1..max_points_per_pillar; <= 32 by the table */
   for (uint32_t c = 0; c < 33; ++c) by_count[c] = divider_for(c);
-  for (uint32_t k = 0; k < s->kept; ++k) {
-    const uint32_t r = (uint32_t)s->index[k];
+  /* Locals: the int8 stores may alias anything, so fields would be reloaded every time. */
+  const int32_t* index = s->index;
+  const uint32_t kept = s->kept;
+  for (uint32_t k = 0; k < kept; ++k) {
+    const uint32_t r = (uint32_t)index[k], b = r % DET_BINS;
     int8_t* row = f + (r / DET_BINS) * DET_FEATURES;
     const int32_t count = hist[2u * r], sum = hist[2u * r + 1u];
-    row[r % DET_BINS] = (int8_t)count;
+    row[b] = (int8_t)count;
     /* round_div(sum, count); sums are >= 0 from the scan reader, any others take the division. */
-    row[DET_BINS + r % DET_BINS] =
-        (int8_t)(sum >= 0 && count <= 32
-                     ? (int32_t)divide(&by_count[count], (uint32_t)sum + (uint32_t)count / 2u)
-                     : round_div(sum, count));
+    row[DET_BINS + b] = (int8_t)(sum >= 0 && count <= 32
+                                     ? (int32_t)divide(&by_count[count], (uint32_t)sum + (uint32_t)count / 2u)
+                                     : round_div(sum, count));
   }
   for (uint32_t i = 0; i < s->count; ++i) {
     int8_t* row = f + i * DET_FEATURES;
@@ -455,7 +463,10 @@ static void check_count(const char* what, uint32_t got, uint32_t gold) {
  * where they are looked up). */
 static void check_params(const struct det_params* p) {
   bool ok = p->points > 0 && p->cell > 0 && p->nx > 0 && p->ny > 0 && p->nx * p->ny / p->nx == p->ny &&
-            p->z_max > p->z_min && (int64_t)p->z_max - p->z_min <= (1 << 25) && p->max_pillars > 0 &&
+            p->z_max > p->z_min && (int64_t)p->z_max - p->z_min <= (1 << 25) && p->cell <= (1 << 30) &&
+            (uint64_t)p->nx * (uint32_t)p->cell <= (1u << 30) &&
+            (uint64_t)p->ny * (uint32_t)p->cell <= (1u << 30) && p->x_min >= -(1 << 30) &&
+            p->x_min <= (1 << 30) && p->y_min >= -(1 << 30) && p->y_min <= (1 << 30) && p->max_pillars > 0 &&
             p->pillars > 0 && p->pillars <= p->max_pillars && p->top_k > 0 && p->top_k <= DET_MAX_TOP_K &&
             p->peaks <= p->top_k && p->linear_shift <= 62;
   uint32_t h = p->ny, w = p->nx, c = DET_CHANNELS;
