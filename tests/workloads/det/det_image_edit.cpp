@@ -1,6 +1,7 @@
 // det-image-edit IN OUT WHAT: rewrites a det image (with a valid checksum) so that the firmware's
 // own checks meet what the platform's cannot see. WHAT: `params` (a layer's channel count that
-// does not chain), `golden` (one golden conv1 value changed: the firmware must report a mismatch).
+// does not chain), `golden` (one golden conv1 value changed: the firmware must report a mismatch),
+// `points` (every point moved behind the grid: no pillar).
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -10,10 +11,14 @@
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::cerr << "usage: det-image-edit IN OUT params|golden\n";
+    std::cerr << "usage: det-image-edit IN OUT params|golden|points\n";
     return 64;
   }
   const std::string what = argv[3];
+  if (what != "params" && what != "golden" && what != "points") {
+    std::cerr << "det-image-edit: unknown edit '" << what << "'\n";
+    return 64;
+  }
   try {
     const auto in = nvr::wimg::image::read(argv[1], "det");
     nvr::wimg::writer out(in.workload(), in.variant(), in.header().seed, in.header().flags);
@@ -26,6 +31,11 @@ int main(int argc, char** argv) {
         std::memcpy(&params, data.data(), sizeof params);
         params.layer[1].cin = 7;
         std::memcpy(data.data(), &params, sizeof params);
+      } else if (what == "points" && s.name == "points") {
+        for (std::size_t i = 0; i + 16 <= data.size(); i += 16) {
+          const std::int32_t behind = -5000;  // x in mm
+          std::memcpy(data.data() + i, &behind, 4);
+        }
       } else if (what == "golden" && s.name == "gold.conv1") {
         data[1000] = static_cast<std::uint8_t>(data[1000] + 1);
       }
