@@ -453,6 +453,41 @@ static void check_padded(const char* what, const int8_t* got, const int8_t* gold
   check(what, dense, gold, h * w, c, 1);
 }
 
+/* The padded canvas without a golden copy of it: each golden pillar row at its golden cell, and as
+ * many nonzero words in the whole buffer as in those rows (so every other cell, padding included,
+ * is zero). */
+static void check_canvas(const int8_t* canvas, uint32_t bytes, const int32_t* ids, const int8_t* rows,
+                         uint32_t pillars, uint32_t nx) {
+  uint32_t nonzero = 0, expected = 0, bad_rows = 0, first = 0;
+  const uint32_t* w = (const uint32_t*)canvas;
+  for (uint32_t c = 0; c < bytes / DET_CHANNELS; ++c, w += DET_CHANNELS / 4u) {
+    uint32_t any = 0; /* most cells are empty: one OR per word, a count only for the others */
+    for (uint32_t i = 0; i < DET_CHANNELS / 4u; ++i) any |= w[i];
+    if (any)
+      for (uint32_t i = 0; i < DET_CHANNELS / 4u; ++i) nonzero += w[i] != 0;
+  }
+  for (uint32_t k = 0; k < pillars; ++k) {
+    const uint32_t id = (uint32_t)ids[k];
+    const int8_t* row = rows + k * DET_CHANNELS;
+    if (!same_bytes(canvas + padded_cell(id / nx, id % nx, nx) * DET_CHANNELS, row, DET_CHANNELS) &&
+        bad_rows++ == 0)
+      first = k;
+    for (uint32_t i = 0; i < DET_CHANNELS / 4u; ++i) expected += ((const uint32_t*)row)[i] != 0;
+  }
+  if (bad_rows == 0 && nonzero == expected) {
+    printf("det: %-16s %6" PRIu32 " cells   match\n", "canvas", bytes / DET_CHANNELS);
+    return;
+  }
+  if (bad_rows)
+    printf("det: %-16s MISMATCH: %" PRIu32 " pillar rows differ; first: pillar %" PRIu32 " (cell %" PRId32
+           ")\n",
+           "canvas", bad_rows, first, ids[first]);
+  if (nonzero != expected)
+    printf("det: %-16s MISMATCH: %" PRIu32 " nonzero words, the pillar rows have %" PRIu32 "\n", "canvas",
+           nonzero, expected);
+  g_pass = false;
+}
+
 static void check_count(const char* what, uint32_t got, uint32_t gold) {
   if (got == gold) return;
   printf("det: %s MISMATCH: got %" PRIu32 ", expected %" PRIu32 "\n", what, got, gold);
@@ -605,8 +640,9 @@ int main(void) {
     check("pillar ids", s.ids, wl_section(&g_img, "gold.ids", np * 4u), np, 1, 4);
     check("pillar features", features, wl_section(&g_img, "gold.features", np * DET_FEATURES), np,
           DET_FEATURES, 1);
-    check("linear 130->64", pillar_feat, wl_section(&g_img, "gold.pillar_feat", np * DET_CHANNELS), np,
-          DET_CHANNELS, 1);
+    const int8_t* gold_feat = wl_section(&g_img, "gold.pillar_feat", np * DET_CHANNELS);
+    check("linear 130->64", pillar_feat, gold_feat, np, DET_CHANNELS, 1);
+    check_canvas(canvas, canvas_bytes, wl_section(&g_img, "gold.ids", np * 4u), gold_feat, np, p->nx);
   }
   for (uint32_t i = 0; i < DET_LAYERS; ++i) {
     const struct det_layer* l = &p->layer[i];

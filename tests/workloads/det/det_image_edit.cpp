@@ -1,7 +1,8 @@
 // det-image-edit IN OUT WHAT: rewrites a det image (with a valid checksum) so that the firmware's
 // own checks meet what the platform's cannot see. WHAT: `params` (a layer's channel count that
 // does not chain), `golden` (one golden conv1 value changed: the firmware must report a mismatch),
-// `points` (every point moved behind the grid: no pillar).
+// `points` (every point moved behind the grid: no pillar), `feat` (one golden Linear output
+// changed: the Linear and canvas checks must both report it).
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -11,11 +12,11 @@
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::cerr << "usage: det-image-edit IN OUT params|golden|points\n";
+    std::cerr << "usage: det-image-edit IN OUT params|golden|points|feat\n";
     return 64;
   }
   const std::string what = argv[3];
-  if (what != "params" && what != "golden" && what != "points") {
+  if (what != "params" && what != "golden" && what != "points" && what != "feat") {
     std::cerr << "det-image-edit: unknown edit '" << what << "'\n";
     return 64;
   }
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
           const std::int32_t behind = -5000;  // x in mm
           std::memcpy(data.data() + i, &behind, 4);
         }
+      } else if (what == "feat" && s.name == "gold.pillar_feat") {
+        data[200] = static_cast<std::uint8_t>(data[200] ^ 0x40);
       } else if (what == "golden" && s.name == "gold.conv1") {
         data[1000] = static_cast<std::uint8_t>(data[1000] + 1);
       }
