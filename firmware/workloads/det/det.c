@@ -497,7 +497,9 @@ static void check_count(const char* what, uint32_t got, uint32_t gold) {
 /* The parameters must describe the network the firmware runs (the sections' sizes are checked
  * where they are looked up). */
 static void check_params(const struct det_params* p) {
-  bool ok = p->points > 0 && p->cell > 0 && p->nx > 0 && p->ny > 0 && p->nx * p->ny / p->nx == p->ny &&
+  /* Bounds that keep every size product below 2^32 (the buffers are then checked by alloc). */
+  bool ok = p->points > 0 && p->points <= WIMG_MAX_BYTES / 16u && p->cell > 0 && p->nx > 0 && p->ny > 0 &&
+            p->nx <= 4096 && p->ny <= 4096 && p->max_pillars <= 1000000 && p->max_points_per_pillar > 0 &&
             p->z_max > p->z_min && (int64_t)p->z_max - p->z_min <= (1 << 25) && p->cell <= (1 << 30) &&
             (uint64_t)p->nx * (uint32_t)p->cell <= (1u << 30) &&
             (uint64_t)p->ny * (uint32_t)p->cell <= (1u << 30) && p->x_min >= -(1 << 30) &&
@@ -507,8 +509,9 @@ static void check_params(const struct det_params* p) {
   uint32_t h = p->ny, w = p->nx, c = DET_CHANNELS;
   for (uint32_t i = 0; ok && i < DET_LAYERS; ++i) {
     const struct det_layer* l = &p->layer[i];
-    ok = l->cin == c && l->h == h && l->w == w && l->stride > 0 && l->cout > 0 && l->shift <= 62 &&
-         l->oh == (h + l->stride - 1) / l->stride && l->ow == (w + l->stride - 1) / l->stride;
+    ok = l->cin == c && l->h == h && l->w == w && l->stride > 0 && l->stride <= 2 && l->cout > 0 &&
+         l->cout <= DET_CHANNELS && l->shift <= 62 && l->oh == (h + l->stride - 1) / l->stride &&
+         l->ow == (w + l->stride - 1) / l->stride;
     h = l->oh;
     w = l->ow;
     c = l->cout;
