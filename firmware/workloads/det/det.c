@@ -5,7 +5,7 @@
  * CPU: the points-to-pillars assignment (first-occurrence order and the two caps are sequential
  * control flow), the mean intensity per bin (a division by the count), the peak search and the
  * checks. NPU: the histogram (scatter-add), Linear (GEMM), zero fills, the canvas (scatter), the
- * CFWS backbone (conv2d) with per-channel requant (det_requant below), the head (GEMM). */
+ * CFWS backbone (cfws_conv below, with per-channel requant), the head (GEMM). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,18 +84,16 @@ static void npu_fill(uint32_t dram, uint32_t bytes, const uint8_t* row) {
 
 static void npu_zero(uint32_t dram, uint32_t bytes) { npu_fill(dram, bytes, g_zero); }
 
-/* Per-channel requant of int32 m x n (row-major) to int8, with the CFWS sum when `fine` is set:
- *   out[r][c] = clamp(round_shift((a[r][c] * pow2[c] + fine[r][c]) * mult[c], shift), clip_min, 127)
- * In the accumulator, per tile of 16 channels: pow2 and mult replicated over 256 rows (mvin with
- * stride 0, once per tile), a's rows in two alternating buffers of 256; vector `mul` by pow2 (the
- * coarse << k), the fine part added by an accumulating mvin (wrapping, as the reference), vector
- * `mul` by mult at the shared shift, then mvout through config.store (1, 0, 0, clip_min, 127). */
-#define RQ_POW2 0u
-#define RQ_MULT 256u
-#define RQ_BUF 512u
+/* Per-channel requant of int32 m x n (row-major) to int8 (the runtime's is per tensor):
+ *   out[r][c] = clamp(round_shift(a[r][c] * mult[c], shift), clip_min, 127)
+ * In the accumulator, per tile of 16 channels: mult replicated over 256 rows (mvin with stride 0,
+ * once per tile), a's rows in two alternating buffers of 256, vector `mul` by mult at the shared
+ * shift, then mvout through config.store (1, 0, 0, clip_min, 127). */
+#define RQ_MULT 0u
+#define RQ_BUF 256u
 #define RQ_ROWS 256u
-static void det_requant(uint32_t a, uint32_t fine, uint32_t pow2, uint32_t mult, uint32_t m, uint32_t n,
-                        uint32_t shift, int32_t clip_min, uint32_t out) {
+static void det_requant(uint32_t a, uint32_t mult, uint32_t m, uint32_t n, uint32_t shift, int32_t clip_min,
+                        uint32_t out) {
   begin_npu();
   struct npu_ring* ring = &g_rt.ring;
   npu_config_store(npu_slot(ring), 1, 0, 0, clip_min, 127);
@@ -103,16 +101,9 @@ static void det_requant(uint32_t a, uint32_t fine, uint32_t pow2, uint32_t mult,
   for (uint32_t n0 = 0; n0 < n; n0 += 16) {
     const uint32_t nr = min_u(16, n - n0);
     npu_mvin(npu_slot(ring), mult + n0 * 4u, npu_acc(RQ_MULT), RQ_ROWS, nr, 0, 0);
-    if (fine) npu_mvin(npu_slot(ring), pow2 + n0 * 4u, npu_acc(RQ_POW2), RQ_ROWS, nr, 0, 0);
     for (uint32_t r0 = 0; r0 < m; r0 += RQ_ROWS) {
       const uint32_t rr = min_u(RQ_ROWS, m - r0), buf = RQ_BUF + (iter++ & 1u) * RQ_ROWS;
-      const uint32_t offset = (r0 * n + n0) * 4u;
-      npu_mvin(npu_slot(ring), a + offset, npu_acc(buf), rr, nr, n * 4u, 0);
-      if (fine) {
-        npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(buf), npu_acc(RQ_POW2), npu_acc(buf), rr, 0, 0, 0, 0,
-                   0);
-        npu_mvin(npu_slot(ring), fine + offset, npu_acc_add(buf), rr, nr, n * 4u, 0);
-      }
+      npu_mvin(npu_slot(ring), a + (r0 * n + n0) * 4u, npu_acc(buf), rr, nr, n * 4u, 0);
       npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(buf), npu_acc(RQ_MULT), npu_acc(buf), rr, 0, shift, 0, 0,
                  0);
       npu_mvout(npu_slot(ring), out + r0 * n + n0, npu_acc(buf), rr, nr, n, 0);
@@ -130,8 +121,9 @@ static void det_requant(uint32_t a, uint32_t fine, uint32_t pow2, uint32_t mult,
  * fine taps accumulate (the centre's A tiles are kept, not loaded twice), vector `mul` by mult at
  * the layer's shift, mvout through config.store's clip. pow2 and mult are replicated over a few
  * accumulator rows per 16 channels (mvin with stride 0), and the vector ops go that many rows at
- * a time. One output buffer: the CPU writing the ring is the bound here, and larger tiles need
- * fewer instructions (double-buffered 192-pixel tiles: 15.7k for conv1, 384 single: fewer). */
+ * a time. One output buffer, not two: the CPU writing the ring bounds the convs, and larger tiles
+ * need fewer instructions (conv1, small canvas: 15.7k with double-buffered 192-pixel tiles, 9.2k
+ * with 384-pixel tiles of whole rows and the padded input). */
 #define CV_W_ROWS 8192u /* scratchpad: weight tiles from row 0 */
 #define CV_CENTRE 8192u /* the centre tap's A tiles, one slot of CV_SLOT rows per channel slice */
 #define CV_SLOT 512u
@@ -573,7 +565,7 @@ int main(void) {
                                .ldc = DET_CHANNELS * 4u,
                                .out_raw = true};
   check_call(nrt_gemm(&g_rt, &lin), "the Linear GEMM");
-  det_requant(bus(lin32), 0, 0, wl_section_addr(&g_img, "linear.mult", DET_CHANNELS * 4u), np, DET_CHANNELS,
+  det_requant(bus(lin32), wl_section_addr(&g_img, "linear.mult", DET_CHANNELS * 4u), np, DET_CHANNELS,
               p->linear_shift, p->linear_clip_min, bus(pillar_feat));
   end_layer();
 
