@@ -245,17 +245,64 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
   g_rt.dram_dirty = true;
 }
 
-/* ---- CPU parts ---- */
-
-static int32_t floor_div(int32_t a, int32_t b) {
-  const int32_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+/* The features matrix (np x 130) from the histogram tables, on the NPU:
+ * - counts (np * 64 int32, 16 to a row) to int8 by mvout through config.store's identity;
+ * - means, only for the bins that hold points (most are empty, and stay 0 from a fill): per kept
+ *   point, its bin's count gathered (to an int32 list), the reciprocal gathered by that count,
+ *   the sum gathered, round_div(sum, count) = round_shift(sum * det_recip(count), 20) by vector
+ *   `mul` into the scratchpad (one point per row: the reciprocal differs), scattered to the bin
+ *   (a bin with several points gets the same value several times);
+ * - the counts, the means and the CPU's centres copied into the 130-byte rows (strided mvout).
+ * Local rows: the accumulator through [0, 512) for the counts, then two halves of (reciprocals
+ * 256, sums 256) (the NPU orders the reuse); the scratchpad's means in [0, 512), the copies
+ * through two slots of FT_COPY rows from 4096. */
+#define FT_CHUNK 256u
+#define FT_COPY 2048u
+static void npu_features(uint32_t np, uint32_t kept, uint32_t index, uint32_t counts, uint32_t sums,
+                         uint32_t recip, uint32_t recip_rows, uint32_t xy, uint32_t point_counts,
+                         uint32_t counts8, uint32_t means8, uint32_t f) {
+  struct npu_ring* ring = &g_rt.ring;
+  const uint32_t bins = np * DET_BINS;
+  begin_npu();
+  npu_config_store(npu_slot(ring), 1, 0, 0, -128, 127);
+  for (uint32_t r0 = 0; r0 < bins / 16u; r0 += 512u) {
+    const uint32_t rows = min_u(512u, bins / 16u - r0);
+    npu_mvin(npu_slot(ring), counts + r0 * 64u, npu_acc(0), rows, 16, 64, 0);
+    npu_mvout(npu_slot(ring), counts8 + r0 * 16u, npu_acc(0), rows, 16, 16, 0);
+  }
+  for (uint32_t e0 = 0; e0 < kept; e0 += 512u) {
+    const uint32_t n = min_u(512u, kept - e0);
+    npu_gather(npu_slot(ring), index + e0 * 4u, n, counts, bins, 4, npu_acc(0), 1, 0);
+    npu_mvout(npu_slot(ring), point_counts + e0 * 4u, npu_acc(0), n, 1, 4, NPU_FLAG_RAW);
+  }
+  npu_fence(npu_slot(ring)); /* the count list and the int8 counts are read back from DRAM */
+  for (uint32_t e0 = 0, iter = 0; e0 < kept; e0 += FT_CHUNK, ++iter) {
+    const uint32_t n = min_u(FT_CHUNK, kept - e0), half = iter & 1u;
+    const uint32_t r = half * 2u * FT_CHUNK, sm = r + FT_CHUNK, d = half * FT_CHUNK;
+    npu_gather(npu_slot(ring), point_counts + e0 * 4u, n, recip, recip_rows, 4, npu_acc(r), 1, 0);
+    npu_gather(npu_slot(ring), index + e0 * 4u, n, sums, bins, 4, npu_acc(sm), 1, 0);
+    npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(sm), npu_acc(r), npu_spad(d), n, 0, DET_MEAN_SHIFT, 0, 0,
+               0);
+    npu_scatter(npu_slot(ring), index + e0 * 4u, n, means8, bins, 1, npu_spad(d), 1, 0);
+  }
+  npu_fence(npu_slot(ring));
+  for (uint32_t p0 = 0, iter = 0; p0 < np; p0 += FT_COPY) {
+    const uint32_t rows = min_u(FT_COPY, np - p0);
+    for (uint32_t part = 0; part < 2u * DET_BINS / 16u + 1u; ++part, ++iter) {
+      const uint32_t slot = 4096u + (iter & 1u) * FT_COPY;
+      const uint32_t src = part < 4   ? counts8 + p0 * DET_BINS + part * 16u
+                           : part < 8 ? means8 + p0 * DET_BINS + (part - 4u) * 16u
+                                      : xy + p0 * 2u;
+      const uint32_t cols = part < 8 ? 16u : 2u, stride = part < 8 ? DET_BINS : 2u;
+      npu_mvin(npu_slot(ring), src, npu_spad(slot), rows, cols, stride, 0);
+      npu_mvout(npu_slot(ring), f + p0 * DET_FEATURES + part * 16u, npu_spad(slot), rows, cols, DET_FEATURES,
+                0);
+    }
+  }
+  g_rt.dram_dirty = true;
 }
 
-static int8_t sat8(int32_t v) { return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v); }
-
-/* n / d rounded half away from zero (d > 0), as npu_ref::round_div. */
-static int32_t round_div(int32_t n, int32_t d) { return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d); }
+/* ---- CPU parts ---- */
 
 /* Division by a constant as a multiply-high (rv32 div takes 33 cycles, mulhu 3): m = ceil(2^32 / d)
  * = (2^32 + e) / d with 0 <= e < d, so v * m / 2^32 = v / d + v * e / (d * 2^32), which floors to
@@ -278,10 +325,19 @@ static uint32_t divide(const struct divider* q, uint32_t v) {
   return v < q->limit ? (uint32_t)(((uint64_t)v * q->m) >> 32) : v / q->d;
 }
 
+/* A pillar centre feature: the centre of grid cell i (min + i * cell + cell / 2, in mm) in 0.64 m
+ * units, floor division, minus `offset` (54 for x, which centres the KITTI range; 0 for y). */
+static int8_t centre_feature(int32_t min, uint32_t i, int32_t cell, int32_t offset) {
+  const int64_t c = (int64_t)min + (int64_t)i * cell + cell / 2;
+  const int64_t q = c / 640 - (c % 640 < 0 ? 1 : 0) - offset;
+  return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+}
+
 struct pillar_set {
   uint32_t count, in_range, kept;
   int32_t* ids;   /* canvas row of each pillar */
   int32_t* cells; /* its cell in the padded canvas (padded_cell) */
+  int8_t* xy;     /* its centre, features 128 and 129 (centre_feature) */
   int32_t* index; /* per kept point: pillar * 64 + z bin, the histogram row */
   int32_t* src;   /* per kept point: (1, intensity), the scatter-add rows */
 };
@@ -296,6 +352,12 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
   uint32_t* fill = alloc(p->max_pillars * 4u);
   s->ids = alloc(p->max_pillars * 4u);
   s->cells = alloc(p->max_pillars * 4u);
+  s->xy = alloc(p->max_pillars * 2u);
+  /* The centre features of every grid column and row, looked up per pillar. */
+  int8_t* centre_x = alloc(p->nx);
+  int8_t* centre_y = alloc(p->ny);
+  for (uint32_t i = 0; i < p->nx; ++i) centre_x[i] = centre_feature(p->x_min, i, p->cell, 54);
+  for (uint32_t i = 0; i < p->ny; ++i) centre_y[i] = centre_feature(p->y_min, i, p->cell, 0);
   s->index = alloc(p->points * 4u);
   s->src = alloc(p->points * 8u);
   s->count = s->in_range = s->kept = 0;
@@ -312,6 +374,8 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
   uint32_t count = 0, in_range = 0, kept = 0;
   for (uint32_t i = 0; i < n; ++i) {
     const int32_t* q = points + 4u * i;
+    /* The scan reader's range, which the NPU's mean (det_recip) relies on. */
+    if ((uint32_t)q[3] > 127u) wl_fail(&g_img, WL_EXIT_IMAGE, "a point's intensity lies outside 0..127");
     const uint32_t dx = (uint32_t)q[0] - x_min, dy = (uint32_t)q[1] - y_min;
     if (dx >= x_span || dy >= y_span || q[2] < z_min || q[2] >= z_max) continue;
     ++in_range;
@@ -323,6 +387,8 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
       slot[id] = k;
       ids[k] = (int32_t)id;
       cells_of[k] = (int32_t)padded_cell(iy, ix, nx);
+      s->xy[2u * k] = centre_x[ix];
+      s->xy[2u * k + 1u] = centre_y[iy];
       fill[k] = 0;
     }
     if (fill[k] >= max_fill) continue;
@@ -336,35 +402,6 @@ static void make_pillars(const struct det_params* p, const int32_t* points, stru
   s->count = count;
   s->in_range = in_range;
   s->kept = kept;
-}
-
-/* The 130 features per pillar from the histogram rows (count, intensity sum) into `f`, which the
- * NPU zero-filled: only the bins that hold points are written, found through the kept points'
- * histogram rows (a bin with several points is written once per point, with the same values). */
-static void make_features(const struct det_params* p, const struct pillar_set* s, const int32_t* hist,
-                          int8_t* f) {
-  struct divider by_count[33]; /* counts are 1..max_points_per_pillar; <= 32 by the table */
-  for (uint32_t c = 0; c < 33; ++c) by_count[c] = divider_for(c);
-  /* Locals: the int8 stores may alias anything, so fields would be reloaded every time. */
-  const int32_t* index = s->index;
-  const uint32_t kept = s->kept;
-  for (uint32_t k = 0; k < kept; ++k) {
-    const uint32_t r = (uint32_t)index[k], b = r % DET_BINS;
-    int8_t* row = f + (r / DET_BINS) * DET_FEATURES;
-    const int32_t count = hist[2u * r], sum = hist[2u * r + 1u];
-    row[b] = (int8_t)count;
-    /* round_div(sum, count); sums are >= 0 from the scan reader, any others take the division. */
-    row[DET_BINS + b] = (int8_t)(sum >= 0 && count <= 32
-                                     ? (int32_t)divide(&by_count[count], (uint32_t)sum + (uint32_t)count / 2u)
-                                     : round_div(sum, count));
-  }
-  for (uint32_t i = 0; i < s->count; ++i) {
-    int8_t* row = f + i * DET_FEATURES;
-    const int32_t ix = s->ids[i] % (int32_t)p->nx, iy = s->ids[i] / (int32_t)p->nx;
-    const int32_t cx = p->x_min + ix * p->cell + p->cell / 2, cy = p->y_min + iy * p->cell + p->cell / 2;
-    row[2u * DET_BINS] = sat8(floor_div(cx, 640) - 54);
-    row[2u * DET_BINS + 1u] = sat8(floor_div(cy, 640));
-  }
 }
 
 /* Local maxima of 3x3 windows (greater than the lower-index neighbours, not less than the
@@ -492,7 +529,8 @@ static void check_params(const struct det_params* p) {
   /* Bounds that keep every size product below 2^32 (the buffers are then checked by alloc). */
   bool ok = p->points > 0 && p->points <= WIMG_MAX_BYTES / 16u && p->cell > 0 && p->nx > 0 && p->ny > 0 &&
             p->nx <= 4096 && p->ny <= 4096 && p->max_pillars <= 1000000 && p->max_points_per_pillar > 0 &&
-            p->z_max > p->z_min && (int64_t)p->z_max - p->z_min <= (1 << 25) && p->cell <= (1 << 30) &&
+            p->max_points_per_pillar <= DET_MAX_POINTS && p->z_max > p->z_min &&
+            (int64_t)p->z_max - p->z_min <= (1 << 25) && p->cell <= (1 << 30) &&
             (uint64_t)p->nx * (uint32_t)p->cell <= (1u << 30) &&
             (uint64_t)p->ny * (uint32_t)p->cell <= (1u << 30) && p->x_min >= -(1 << 30) &&
             p->x_min <= (1 << 30) && p->y_min >= -(1 << 30) && p->y_min <= (1 << 30) && p->max_pillars > 0 &&
@@ -534,20 +572,32 @@ int main(void) {
   const uint32_t np = s.count;
   if (np == 0) wl_fail(&g_img, WL_EXIT_FAIL, "no point of the scan lies in the grid");
 
-  /* Histogram: scatter-add of (1, intensity) into (count, sum) rows pillar * 64 + bin. */
+  /* Histogram: scatter-adds of the kept points' (1, intensity) rows, column by column, into a
+   * count and a sum table of rows pillar * 64 + bin (separate, so that the counts can index). */
   wl_layer_begin(&g_prof, "histogram");
-  int32_t* hist = alloc(np * DET_BINS * 8u);
-  npu_zero(bus(hist), np * DET_BINS * 8u);
-  if (s.kept)
-    check_call(nrt_scatter(&g_rt, bus(s.index), s.kept, bus(hist), np * DET_BINS, 8, 2, bus(s.src), 8, true),
-               "the histogram scatter-add");
+  const uint32_t bins = np * DET_BINS;
+  int32_t* counts = alloc(bins * 8u);
+  int32_t* sums = counts + bins;
+  npu_zero(bus(counts), bins * 8u);
+  if (s.kept) {
+    check_call(nrt_scatter(&g_rt, bus(s.index), s.kept, bus(counts), bins, 4, 1, bus(s.src), 8, true),
+               "the histogram's count scatter-add");
+    check_call(nrt_scatter(&g_rt, bus(s.index), s.kept, bus(sums), bins, 4, 1, bus(s.src) + 4u, 8, true),
+               "the histogram's sum scatter-add");
+  }
   end_layer();
 
+  /* Features: the centres on the CPU, the rest on the NPU (npu_features). */
   wl_layer_begin(&g_prof, "features");
   int8_t* features = alloc(np * DET_FEATURES);
-  npu_zero(bus(features), np * DET_FEATURES);
-  check_npu(nrt_wait(&g_rt)); /* the zeros land before the CPU writes */
-  make_features(p, &s, hist, features);
+  int8_t* counts8 = alloc(bins);
+  int8_t* means8 = alloc(bins);
+  int32_t* recip = alloc((DET_MAX_POINTS + 1u) * 4u);
+  int32_t* point_counts = alloc(s.kept * 4u + 4u);
+  for (uint32_t c = 0; c <= DET_MAX_POINTS; ++c) recip[c] = det_recip(c);
+  npu_zero(bus(means8), bins);
+  npu_features(np, s.kept, bus(s.index), bus(counts), bus(sums), bus(recip), p->max_points_per_pillar + 1u,
+               bus(s.xy), bus(point_counts), bus(counts8), bus(means8), bus(features));
   end_layer();
 
   /* Linear 130 -> 64: GEMM to int32, per-channel requant with ReLU. */

@@ -31,6 +31,17 @@
 #define DET_LAYERS 3u
 #define DET_MAX_TOP_K 1000u
 
+/* Points per pillar at most, and the mean intensity of a bin as the NPU computes it:
+ * round_div(sum, count) = round_shift(sum * det_recip(count), DET_MEAN_SHIFT) for counts 1..32 and
+ * sums 0..127 * count (the error of the reciprocal, below sum / 2^20, stays under the 1 / (2 count)
+ * that separates a quotient from the next rounding boundary; checked exhaustively by
+ * tests/workloads/det); det_recip(0) = 0 makes an empty bin's mean 0. */
+#define DET_MAX_POINTS 32u
+#define DET_MEAN_SHIFT 20u
+static inline int32_t det_recip(uint32_t count) {
+  return count ? (int32_t)(((1u << DET_MEAN_SHIFT) + count - 1u) / count) : 0;
+}
+
 /* Variant flags in the image header's `flags`. */
 #define DET_FLAG_FULL 1u /* the 432 x 496 canvas at 0.16 m (else 216 x 248 at 0.32 m) */
 

@@ -1,7 +1,8 @@
 // det-image-edit IN OUT WHAT: rewrites a det image (with a valid checksum) so that the firmware's
 // own checks meet what the platform's cannot see. WHAT: `params` (a layer's channel count that
 // does not chain), `golden` (one golden conv1 value changed: the firmware must report a mismatch),
-// `points` (every point moved behind the grid: no pillar), `feat` (one golden Linear output
+// `points` (every point moved behind the grid: no pillar), `intensity` (one point's intensity
+// beyond the reader's 0..127), `feat` (one golden Linear output
 // changed: the Linear and canvas checks must both report it).
 #include <cstring>
 #include <iostream>
@@ -12,11 +13,11 @@
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::cerr << "usage: det-image-edit IN OUT params|golden|points|feat\n";
+    std::cerr << "usage: det-image-edit IN OUT params|golden|points|intensity|feat\n";
     return 64;
   }
   const std::string what = argv[3];
-  if (what != "params" && what != "golden" && what != "points" && what != "feat") {
+  if (what != "params" && what != "golden" && what != "points" && what != "feat" && what != "intensity") {
     std::cerr << "det-image-edit: unknown edit '" << what << "'\n";
     return 64;
   }
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
           const std::int32_t behind = -5000;  // x in mm
           std::memcpy(data.data() + i, &behind, 4);
         }
+      } else if (what == "intensity" && s.name == "points") {
+        const std::int32_t bright = 200;
+        std::memcpy(data.data() + 16 * 1000 + 12, &bright, 4);
       } else if (what == "feat" && s.name == "gold.pillar_feat") {
         data[200] = static_cast<std::uint8_t>(data[200] ^ 0x40);
       } else if (what == "golden" && s.name == "gold.conv1") {

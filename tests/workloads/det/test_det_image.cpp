@@ -51,6 +51,16 @@ TEST(DetImage, SharedShiftIsThePerChannelRequant) {
   }
 }
 
+TEST(DetImage, MeanByReciprocalIsRoundDiv) {
+  // Every count and sum the firmware can meet: the NPU's round_shift(sum * recip, 20).
+  EXPECT_EQ(det_recip(0), 0);
+  for (std::uint32_t c = 1; c <= DET_MAX_POINTS; ++c)
+    for (std::int64_t sum = 0; sum <= 127 * static_cast<std::int64_t>(c); ++sum)
+      ASSERT_EQ(npu_ref::round_shift(sum * det_recip(c), DET_MEAN_SHIFT), npu_ref::round_div(sum, c))
+          << "sum " << sum << " count " << c;
+  EXPECT_EQ(npu_ref::round_shift(std::int64_t{0} * det_recip(0), DET_MEAN_SHIFT), 0);
+}
+
 TEST(DetImage, SharedShiftRejectsWhatOneTileCannotDo) {
   EXPECT_THROW(det::share_shift({}), std::invalid_argument);
   EXPECT_THROW(det::share_shift({cfg(16384, 10, 0), cfg(16384, 10, -128)}), std::invalid_argument);
