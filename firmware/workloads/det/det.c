@@ -3,9 +3,9 @@
  * image (workloads/det, det_image.h). The weights are seeded synthetic.
  *
  * CPU: the points-to-pillars assignment (first-occurrence order and the two caps are sequential
- * control flow), the mean intensity per bin (a division by the count), the peak search and the
- * checks. NPU: the histogram (scatter-add), Linear (GEMM), zero fills, the canvas (scatter), the
- * CFWS backbone (cfws_conv below, with per-channel requant), the head (GEMM). */
+ * control flow), the peak search and the checks. NPU: fills, the histogram (scatter-add), the
+ * features (npu_features: counts, means by reciprocal gathers), Linear (GEMM and det_requant), the
+ * canvas (scatter), the CFWS backbone (cfws_conv, with per-channel requant), the head (GEMM). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
