@@ -565,7 +565,7 @@ int main(void) {
   const int32_t* points = wl_section(&g_img, "points", p->points * 16u);
 
   /* Points -> pillars (CPU). */
-  wl_layer_begin(&g_prof, "pillars");
+  wl_layer_begin(&g_prof, "pillars (cpu)");
   struct pillar_set s;
   make_pillars(p, points, &s);
   end_layer();
