@@ -48,6 +48,8 @@ int run(int argc, char** argv) {
       "output,o", po::value<std::string>()->value_name("FILE"), "write the image to FILE (required)")(
       "canvas", po::value<std::string>()->default_value("small")->value_name("small|full"),
       "small: 216 x 248 at 0.32 m (the default, a few seconds on nvr-vp); full: 432 x 496 at 0.16 m")(
+      "small", po::bool_switch(), "--canvas small (as nvr-det-ref --small)")("full", po::bool_switch(),
+                                                                             "--canvas full")(
       "seed", po::value<std::string>()->default_value("1")->value_name("N"),
       "seed of the synthetic weights (0..4294967295)")(
       "top-k", po::value<std::string>()->default_value("10")->value_name("K"),
@@ -74,6 +76,10 @@ int run(int argc, char** argv) {
     if (canvas != "small" && canvas != "full")
       throw usage_error{"--canvas: '" + canvas + "' is neither small nor full"};
     o.full = canvas == "full";
+    const bool small = vm["small"].as<bool>(), full = vm["full"].as<bool>();
+    if ((small && full) || ((small || full) && !vm["canvas"].defaulted() && full != o.full))
+      throw usage_error{"--small, --full and --canvas disagree"};
+    o.full = o.full || full;
     o.seed = static_cast<std::uint32_t>(number(vm, "seed", 0, 0xffffffffUL));
     o.top_k = number(vm, "top-k", 1, DET_MAX_TOP_K);
     o.max_pillars = number(vm, "max-pillars", 1, 1000000);
