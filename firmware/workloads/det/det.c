@@ -138,23 +138,29 @@ static void det_requant(uint32_t a, uint32_t mult, uint32_t m, uint32_t n, uint3
  * zero cell per row that is both the right neighbour of a row's last cell and the left one of the
  * next row's first (plus one after the bottom row). A 3x3 window with padding 1 then reads the
  * layout without a bounds case: one mvin per output row and tap, no zero-row instructions. */
-static uint32_t padded_bytes(uint32_t h, uint32_t w, uint32_t c) { return ((h + 2) * (w + 1) + 1) * c; }
+static uint32_t padded_bytes(uint32_t h, uint32_t w, uint32_t c) { return ((h + 2) * (w + 1) + 2) * c; }
 static uint32_t padded_cell(uint32_t y, uint32_t x, uint32_t w) { return (y + 1) * (w + 1) + x + 1; }
 
 struct conv_geom {
   uint32_t w, c, stride, ow;
   uint32_t in; /* padded layout */
+  bool flat;   /* stride 1: tile positions are oy * (w + 1) + ox, ox in 0..w (see padded_bytes) */
 };
 
 static void zero_rows(uint32_t row, uint32_t n) {
   if (n) npu_mvin(npu_slot(&g_rt.ring), bus(g_zero), npu_spad(row), n, 16, 0, 0);
 }
 
-/* The A tile of tap (kh, kw), channels [c0, c0 + cr), output pixels [p0, p0 + mr), into
- * scratchpad rows from `row`: one strided mvin per output row (input cell (oy s + kh - 1,
- * ox s + kw - 1), padded). */
+/* The A tile of tap (kh, kw), channels [c0, c0 + cr), positions [p0, p0 + mr), into scratchpad
+ * rows from `row`: input cell (oy s + kh - 1, ox s + kw - 1), padded; one strided mvin per
+ * output row, or one for the whole tile when flat. */
 static void conv_load(const struct conv_geom* g, uint32_t kh, uint32_t kw, uint32_t c0, uint32_t cr,
                       uint32_t p0, uint32_t mr, uint32_t row) {
+  if (g->flat) {
+    npu_mvin(npu_slot(&g_rt.ring), g->in + (p0 + kh * (g->w + 1) + kw) * g->c + c0, npu_spad(row), mr, cr,
+             g->c, 0);
+    return;
+  }
   uint32_t oy = p0 / g->ow, ox = p0 % g->ow;
   for (uint32_t q = p0; q < p0 + mr; ++oy, ox = 0) {
     const uint32_t n = min_u(g->ow - ox, p0 + mr - q);
@@ -170,11 +176,15 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
   const uint32_t cts = (l->cin + 15) / 16, nts = (l->cout + 15) / 16;
   if (cts > CV_MAX_SLICES || nts > CV_MAX_TILES || 10u * cts * nts * 16u > CV_W_ROWS)
     wl_fail(&g_img, WL_EXIT_IMAGE, "a backbone layer is larger than the CFWS kernel's plan");
-  const struct conv_geom g = {l->w, l->cin, l->stride, l->ow, in};
-  const uint32_t pixels = l->oh * l->ow, cap = min_u(CV_SLOT, (NPU_ACC_ROWS - CV_OUT) / nts);
-  /* Whole output rows per tile when one fits: a row split between two tiles costs a second set of
-   * loads for every tap. */
-  const uint32_t tm = min_u(pixels, l->ow <= cap ? cap / l->ow * l->ow : cap);
+  /* Flat tiles when the output goes to the padded layout too (its positions are then a fixed
+   * offset away): the throw-away outputs land on pad cells, zeroed again at the end. */
+  const bool flat = l->stride == 1 && out_padded;
+  const struct conv_geom g = {l->w, l->cin, l->stride, l->ow, in, flat};
+  const uint32_t pixels = l->oh * (flat ? l->ow + 1 : l->ow),
+                 cap = min_u(CV_SLOT, (NPU_ACC_ROWS - CV_OUT) / nts);
+  /* Else whole output rows per tile when one fits: a row split between two tiles costs a second
+   * set of loads for every tap. */
+  const uint32_t tm = min_u(pixels, flat || l->ow > cap ? cap : cap / l->ow * l->ow);
   /* pow2 and mult replicated over crow rows each: the vector ops go crow rows at a time. */
   const uint32_t crow = CV_CONST / nts;
   struct npu_ring* ring = &g_rt.ring;
@@ -229,6 +239,11 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
         npu_vector(npu_slot(ring), NPU_FN_MUL, npu_acc(base + j * mr + r), npu_acc(CV_CONST + j * crow),
                    npu_acc(base + j * mr + r), min_u(crow, mr - r), 0, l->shift, 0, 0, 0);
       const uint32_t nr = min_u(16, l->cout - j * 16);
+      if (flat) {
+        npu_mvout(npu_slot(ring), out + (p0 + l->ow + 2) * l->cout + j * 16, npu_acc(base + j * mr), mr, nr,
+                  l->cout, 0);
+        continue;
+      }
       if (!out_padded) {
         npu_mvout(npu_slot(ring), out + p0 * l->cout + j * 16, npu_acc(base + j * mr), mr, nr, l->cout, 0);
         continue;
@@ -241,6 +256,15 @@ static void cfws_conv(const struct det_layer* l, uint32_t in, uint32_t fine, uin
         q += n;
       }
     }
+  }
+  /* Flat: row oy's throw-away output went to cell (oy + 2) * (ow + 1), the left pad of row oy + 1
+   * (or the first cell of the bottom pad row). */
+  for (uint32_t y0 = 0; flat && y0 < l->oh; y0 += CV_SLOT) {
+    const uint32_t rows = min_u(CV_SLOT, l->oh - y0), pitch = (l->ow + 1) * l->cout;
+    zero_rows(CV_A, rows);
+    for (uint32_t j = 0; j < nts; ++j)
+      npu_mvout(npu_slot(ring), out + (y0 + 2) * pitch + j * 16, npu_spad(CV_A), rows,
+                min_u(16, l->cout - j * 16), pitch, 0);
   }
   g_rt.dram_dirty = true;
 }
