@@ -6,5 +6,8 @@ set(NVR_FIRMWARE_TESTS hello irq traps selftest exitcode npu npu_kernels nvr_swi
 set(NVR_FIRMWARE_BENCHES compute)
 # Workload programs (issue #8): firmware/workloads/<name>, run by `nvr-vp --workload <name>` with
 # the data image of the same name.
-set(NVR_FIRMWARE_WORKLOADS)
-set(NVR_FIRMWARE_PROGRAMS ${NVR_FIRMWARE_TESTS} ${NVR_FIRMWARE_BENCHES} ${NVR_FIRMWARE_WORKLOADS})
+set(NVR_FIRMWARE_WORKLOADS llm)
+# Further ELF files a workload folder builds (firmware/workloads/llm also makes llm_sparse.elf).
+set(NVR_FIRMWARE_WORKLOAD_VARIANTS llm_sparse)
+set(NVR_FIRMWARE_PROGRAMS ${NVR_FIRMWARE_TESTS} ${NVR_FIRMWARE_BENCHES} ${NVR_FIRMWARE_WORKLOADS}
+                          ${NVR_FIRMWARE_WORKLOAD_VARIANTS})
