@@ -328,7 +328,8 @@ static void print_piece(uint32_t previous, uint32_t token) {
 }
 
 int main(void) {
-  if (!wl_image_open(&g_img, WIMG_ADDR, LLM_WORKLOAD)) wl_finish(&g_img, false);
+  if (!wl_image_open(&g_img, WIMG_ADDR, LLM_WORKLOAD))
+    wl_fail(&g_img, WL_EXIT_IMAGE, "the workload image is unusable");
   g_cfg = wl_section(&g_img, "config", sizeof(struct llm_config));
   const struct llm_config* c = g_cfg;
   if (c->dim == 0 || c->dim > LLM_MAX_DIM || c->hidden_dim == 0 || c->hidden_dim > LLM_MAX_HIDDEN ||
