@@ -42,6 +42,7 @@ struct settings {
   std::string output, prompt, name, checkpoint, tokenizer;
   int tokens = 0;
   double sparsity = 0.0;
+  std::optional<nvr::llm::gsq_format> gsq;
 };
 
 // The defaults keep one platform run within seconds of host time (README: ~2 s dense, ~11 s CSR).
@@ -59,6 +60,9 @@ std::optional<settings> parse(int argc, char** argv) {
       "sparsity", po::value<std::string>()->default_value("0"),
       "prune wq..w3 to this fraction of zeros (0 <= P < 1) by magnitude and store them as CSR: the "
       "firmware runs them as SpMV on the sparse unit")(
+      "gsq", po::value<std::string>()->value_name("G:E:M"),
+      "wq..w3 in the group-shared exponent format of the host reference: groups of G weights along a "
+      "row share an E-bit exponent offset, M-bit signed mantissas (e.g. 32:5:8; dense only)")(
       "name", po::value<std::string>(&s.name),
       "workload name in the header (default llm, llm_sparse with --sparsity > 0): the firmware and "
       "`nvr-vp --workload NAME` must agree")(
@@ -94,6 +98,17 @@ std::optional<settings> parse(int argc, char** argv) {
   }
   if (end != sparsity.size() || sparsity.empty() || !(s.sparsity >= 0.0 && s.sparsity < 1.0))
     throw usage_error("--sparsity: '" + sparsity + "' is not a fraction in [0, 1)");
+  if (v.count("gsq")) {
+    const std::string text = v["gsq"].as<std::string>();
+    nvr::llm::gsq_format f;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%d:%d:%d%c", &f.group, &f.exp_bits, &f.mant_bits, &tail) != 3)
+      throw usage_error("--gsq: '" + text + "' is not GROUP:EXP_BITS:MANT_BITS");
+    if (const std::string problem = nvr::llm::check(f); !problem.empty())
+      throw usage_error("--gsq: " + problem);
+    if (s.sparsity > 0.0) throw usage_error("--gsq and --sparsity do not combine (GSQ weights are dense)");
+    s.gsq = f;
+  }
   if (s.output.empty()) throw usage_error("no output file (-o FILE)");
   if (s.name.empty()) s.name = s.sparsity > 0.0 ? "llm_sparse" : "llm";
   if (s.name.size() >= WIMG_NAME_BYTES)
@@ -105,6 +120,13 @@ std::optional<settings> parse(int argc, char** argv) {
 // Weights of a linear layer as the firmware's GEMM (B = W^T, K x N) or SpMV (CSR) reads them.
 void add_linear(nvr::wimg::writer& w, const std::string& p, const nvr::llm::qlinear& l, bool sparse) {
   w.add(p + ".m", l.requant.m);
+  if (l.group > 0) {
+    std::vector<std::int32_t> factors;
+    for (std::size_t g = 0; g < l.group_shift.cols; ++g)
+      for (std::size_t r = 0; r < l.group_shift.rows; ++r)
+        factors.push_back(std::int32_t{1} << l.group_shift(r, g));
+    w.add(p + ".d", factors);
+  }
   if (sparse) {
     w.add(p + ".rp", l.csr.row_ptr);
     w.add(p + ".ci", l.csr.col_idx);
@@ -127,7 +149,7 @@ int run(const settings& s) {
     throw nvr::llm::load_error(s.checkpoint + ": the model is larger than the firmware's buffers", false);
   const bool sparse = s.sparsity > 0.0;
   if (sparse) nvr::llm::prune(ckpt, s.sparsity);
-  nvr::llm::int_model model(ckpt, sparse);
+  nvr::llm::int_model model(ckpt, nvr::llm::weight_format{sparse, s.gsq});
 
   const std::vector<int> prompt = tok.encode(s.prompt, true);
   const int context = std::min(g.seq_len, int{LLM_MAX_SEQ});
@@ -183,8 +205,17 @@ int run(const settings& s) {
   c.bos = nvr::llm::bos_token;
   c.eos = nvr::llm::eos_token;
   c.sparsity_permille = static_cast<std::uint32_t>(std::lround(s.sparsity * 1000.0));
+  if (s.gsq) {
+    c.gsq_group = static_cast<std::uint32_t>(s.gsq->group);
+    c.gsq_exp_bits = static_cast<std::uint32_t>(s.gsq->exp_bits);
+    c.gsq_mant_bits = static_cast<std::uint32_t>(s.gsq->mant_bits);
+  }
 
-  const std::string variant = sparse ? "csr" + std::to_string(c.sparsity_permille / 10) : "int8";
+  const std::string variant = sparse ? "csr" + std::to_string(c.sparsity_permille / 10)
+                              : s.gsq
+                                  ? "gsq" + std::to_string(c.gsq_group) + ":" +
+                                        std::to_string(c.gsq_exp_bits) + ":" + std::to_string(c.gsq_mant_bits)
+                                  : "int8";
   nvr::wimg::writer w(s.name, variant, 0, sparse ? 1u : 0u);
   w.add("config", &c, sizeof c);
   std::vector<std::int32_t> prompt_ids(prompt.begin(), prompt.end());

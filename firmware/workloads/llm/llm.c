@@ -34,10 +34,11 @@ static int32_t g_k_amax[LLM_MAX_LAYERS * LLM_MAX_SEQ * LLM_MAX_HEADS] __attribut
 static int32_t g_v_amax[LLM_MAX_LAYERS * LLM_MAX_SEQ * LLM_MAX_HEADS] __attribute__((aligned(64)));
 
 /* Activations (int32 Q.12 unless int8). */
-static int32_t g_h[LLM_MAX_DIM] __attribute__((aligned(64)));     /* residual */
-static int32_t g_xn[LLM_MAX_HIDDEN] __attribute__((aligned(64))); /* rmsnorm out, attention out */
-static int8_t g_x8[LLM_MAX_HIDDEN] __attribute__((aligned(64)));  /* quantised matmul input */
-static int32_t g_acc[LLM_MAX_VOCAB] __attribute__((aligned(64))); /* matmul accumulators */
+static int32_t g_h[LLM_MAX_DIM] __attribute__((aligned(64)));       /* residual */
+static int32_t g_xn[LLM_MAX_HIDDEN] __attribute__((aligned(64)));   /* rmsnorm out, attention out */
+static int8_t g_x8[LLM_MAX_HIDDEN] __attribute__((aligned(64)));    /* quantised matmul input */
+static int32_t g_acc[LLM_MAX_VOCAB] __attribute__((aligned(64)));   /* matmul accumulators */
+static int32_t g_part[LLM_MAX_HIDDEN] __attribute__((aligned(64))); /* GSQ: one group's partial sums */
 static int32_t g_q[LLM_MAX_DIM] __attribute__((aligned(64)));
 static int32_t g_k_new[LLM_MAX_DIM] __attribute__((aligned(64)));
 static int32_t g_v_new[LLM_MAX_DIM] __attribute__((aligned(64)));
@@ -61,6 +62,7 @@ struct linear {
   uint32_t w;          /* dense: W^T (cols x rows int8) */
   uint32_t rp, ci, v;  /* CSR */
   uint32_t m;          /* multipliers */
+  uint32_t d;          /* GSQ: groups x rows factors 2^d */
   int32_t shift;
 };
 
@@ -101,7 +103,7 @@ static void end(void) {
 }
 
 static void load_linear(struct linear* l, const char* prefix, uint32_t rows, uint32_t cols, bool sparse,
-                        int32_t shift) {
+                        uint32_t gsq_group, int32_t shift) {
   char name[WIMG_SECTION_NAME_BYTES];
   l->rows = rows;
   l->cols = cols;
@@ -111,6 +113,10 @@ static void load_linear(struct linear* l, const char* prefix, uint32_t rows, uin
   if (!sparse) {
     snprintf(name, sizeof name, "%s.w", prefix);
     l->w = wl_section_addr(&g_img, name, rows * cols);
+    if (gsq_group) {
+      snprintf(name, sizeof name, "%s.d", prefix);
+      l->d = wl_section_addr(&g_img, name, (cols + gsq_group - 1) / gsq_group * rows * 4);
+    }
     return;
   }
   snprintf(name, sizeof name, "%s.rp", prefix);
@@ -128,8 +134,32 @@ static void load_linear(struct linear* l, const char* prefix, uint32_t rows, uin
 /* y = mul(mul(W x8, m_j, shift), amax, amax_shift): the accumulator of a GEMM (dense) or an SpMV
  * (CSR), the per-channel multipliers element-wise, the token's amax as an immediate. */
 static void linear(const struct linear* l, const int8_t* x8, int32_t amax, int32_t* y, bool sparse) {
+  const struct nrt_mat acc = v32(g_acc, l->rows), m = {l->m, 1, l->rows, l->rows * 4, NRT_I32},
+                       out = v32(y, l->rows);
   if (sparse) {
     check(nrt_spmv(&g_rt, l->rows, l->cols, l->rp, l->ci, l->v, addr(x8), addr(g_acc)), "spmv");
+  } else if (l->d) {
+    /* GSQ: per group of columns, the mantissas' partial sums times 2^d, added up (saturating). */
+    const uint32_t group = g_cfg->gsq_group;
+    for (uint32_t k0 = 0, gi = 0; k0 < l->cols; k0 += group, gi++) {
+      const uint32_t k = l->cols - k0 < group ? l->cols - k0 : group;
+      const struct nrt_gemm g = {.m = 1,
+                                 .k = k,
+                                 .n = l->rows,
+                                 .a = addr(x8 + k0),
+                                 .lda = k,
+                                 .b = l->w + k0 * l->rows,
+                                 .ldb = l->rows,
+                                 .c = addr(g_part),
+                                 .ldc = l->rows * 4,
+                                 .out_raw = true,
+                                 .q = NRT_REQUANT_IDENTITY};
+      check(nrt_gemm(&g_rt, &g), "gemm");
+      const struct nrt_mat part = v32(g_part, l->rows),
+                           d = {l->d + gi * l->rows * 4, 1, l->rows, l->rows * 4, NRT_I32};
+      check(nrt_eltwise(&g_rt, NPU_FN_MUL, &part, &d, k0 == 0 ? &acc : &part, 0, 0, 0, 0), "gsq");
+      if (k0 != 0) check(nrt_eltwise(&g_rt, NPU_FN_ADD, &acc, &part, &acc, 0, 0, 0, 0), "gsq");
+    }
   } else {
     const struct nrt_gemm g = {.m = 1,
                                .k = l->cols,
@@ -144,8 +174,6 @@ static void linear(const struct linear* l, const int8_t* x8, int32_t amax, int32
                                .q = NRT_REQUANT_IDENTITY};
     check(nrt_gemm(&g_rt, &g), "gemm");
   }
-  const struct nrt_mat acc = v32(g_acc, l->rows), m = {l->m, 1, l->rows, l->rows * 4, NRT_I32},
-                       out = v32(y, l->rows);
   check(nrt_eltwise(&g_rt, NPU_FN_MUL, &acc, &m, &out, l->shift, 0, 0, 0), "mul");
   check(nrt_requant(&g_rt, &out, &out, amax, g_cfg->amax_shift, 0, false), "requant");
 }
@@ -337,13 +365,22 @@ int main(void) {
       c->n_kv_heads == 0 || c->n_heads % c->n_kv_heads != 0 || c->head_size * c->n_heads != c->dim ||
       c->head_size % 2 != 0 || c->vocab_size == 0 || c->vocab_size > LLM_MAX_VOCAB ||
       c->seq_len > LLM_MAX_SEQ || c->n_prompt == 0 || c->n_steps == 0 || c->n_steps > c->seq_len ||
-      c->n_prompt + c->n_generated > c->seq_len || c->n_steps < c->n_prompt)
+      c->n_prompt + c->n_generated > c->seq_len || c->n_steps < c->n_prompt ||
+      (c->gsq_group != 0 && (c->sparse != 0 || c->gsq_group > 4096)))
     wl_fail(&g_img, WL_EXIT_IMAGE, "the model configuration is outside the firmware's limits");
   const bool sparse = c->sparse != 0;
+  char format[48];
+  if (sparse)
+    snprintf(format, sizeof format, "CSR (SpMV)");
+  else if (c->gsq_group)
+    snprintf(format, sizeof format, "GSQ %" PRIu32 ":%" PRIu32 ":%" PRIu32 " (GEMM per group)", c->gsq_group,
+             c->gsq_exp_bits, c->gsq_mant_bits);
+  else
+    snprintf(format, sizeof format, "dense int8 (GEMM)");
   printf("%s: stories260K, dim %" PRIu32 ", %" PRIu32 " layers, %" PRIu32 " heads (%" PRIu32
          " KV), vocab %" PRIu32 "; %s weights (%" PRIu32 "/%" PRIu32 " kept)\n",
-         LLM_WORKLOAD, c->dim, c->n_layers, c->n_heads, c->n_kv_heads, c->vocab_size,
-         sparse ? "CSR (SpMV)" : "dense int8 (GEMM)", c->nonzeros, c->weights);
+         LLM_WORKLOAD, c->dim, c->n_layers, c->n_heads, c->n_kv_heads, c->vocab_size, format, c->nonzeros,
+         c->weights);
 
   const int32_t* shifts = wl_section(&g_img, "shifts", (c->n_layers * LLM_LINEARS_PER_LAYER + 1) * 4);
   const uint32_t kv_dim = c->head_size * c->n_kv_heads;
@@ -354,10 +391,11 @@ int main(void) {
     for (uint32_t i = 0; i < LLM_LINEARS_PER_LAYER; i++) {
       char prefix[16];
       snprintf(prefix, sizeof prefix, "l%" PRIu32 ".%s", l, names[i]);
-      load_linear(&g_lin[l][i], prefix, rows[i], cols[i], sparse, shifts[l * LLM_LINEARS_PER_LAYER + i]);
+      load_linear(&g_lin[l][i], prefix, rows[i], cols[i], sparse, c->gsq_group,
+                  shifts[l * LLM_LINEARS_PER_LAYER + i]);
     }
   }
-  load_linear(&g_cls, "cls", c->vocab_size, c->dim, false, shifts[c->n_layers * LLM_LINEARS_PER_LAYER]);
+  load_linear(&g_cls, "cls", c->vocab_size, c->dim, false, 0, shifts[c->n_layers * LLM_LINEARS_PER_LAYER]);
   const uint32_t rope_bytes = c->n_steps * (c->dim / 2) * 4;
   g_rope_cos = wl_section_addr(&g_img, "rope.cos", rope_bytes);
   g_rope_sin = wl_section_addr(&g_img, "rope.sin", rope_bytes);

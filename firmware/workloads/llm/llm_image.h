@@ -12,6 +12,8 @@
  *   "<p>.m"         per-output-channel multipliers of linear <p> ("l0.wq" .. "l4.w3", "cls")
  *   "<p>.w"         dense: the weights transposed, K x N int8 (the GEMM's B operand)
  *   "<p>.rp/.ci/.v" CSR (config.sparse, not the classifier): row_ptr (N + 1), col_idx, int8 values
+ *   "<p>.d"         GSQ (config.gsq_group > 0, not the classifier): "<p>.w" holds the mantissas and
+ *                   this groups x N int32 the factors 2^d of each (group, output channel)
  *   "rope.cos", "rope.sin", "rope.nsin"  n_steps x dim/2 Q.14 tables (cos, sin, -sin) of each
  *                   position, for the even/odd halves of the rotated pairs
  *   "vocab.off"     vocab + 1 byte offsets into "vocab.str" (token pieces, byte tokens as the byte)
@@ -47,7 +49,9 @@ struct llm_config {
   int32_t pv_m, pv_shift;   /* P V: mul(acc, pv_m, pv_shift) */
   uint32_t bos, eos;
   uint32_t sparsity_permille;
-  uint32_t reserved[4];
+  uint32_t gsq_group; /* > 0: wq..w3 in GSQ (group-shared exponents), groups of this many weights */
+  uint32_t gsq_exp_bits, gsq_mant_bits;
+  uint32_t reserved;
 };
 
 #endif /* NVR_LLM_IMAGE_H */
