@@ -14,6 +14,7 @@
 
 #include "firmware/workloads/llm/llm_image.h"
 #include "workloads/image/workload_image.h"
+#include "workloads/llm/float_model.h"
 #include "workloads/llm/int_model.h"
 #include "workloads/llm/tokenizer.h"
 
@@ -148,6 +149,7 @@ int run(const settings& s) {
       g.head_size() % 2 != 0)
     throw nvr::llm::load_error(s.checkpoint + ": the model is larger than the firmware's buffers", false);
   const bool sparse = s.sparsity > 0.0;
+  const nvr::llm::checkpoint dense = ckpt;
   if (sparse) nvr::llm::prune(ckpt, s.sparsity);
   nvr::llm::int_model model(ckpt, nvr::llm::weight_format{sparse, s.gsq});
 
@@ -173,6 +175,16 @@ int run(const settings& s) {
     ++generated;
   }
   const auto steps = static_cast<std::uint32_t>(next_ids.size());
+  // Quantisation quality on this story: the float32 model's top-1 at every position, fed the same
+  // tokens (teacher-forced), of the same (pruned) weights and of the unpruned checkpoint.
+  auto agree = [&](const nvr::llm::checkpoint& weights) {
+    nvr::llm::float_model f(weights);
+    std::uint32_t n = 0;
+    for (std::uint32_t pos = 0; pos < steps; ++pos)
+      n += f.next(tokens[pos], static_cast<int>(pos)) == next_ids[pos];
+    return n;
+  };
+  const std::uint32_t agree_same = agree(ckpt), agree_dense = sparse ? agree(dense) : agree_same;
 
   llm_config c{};
   c.dim = static_cast<std::uint32_t>(g.dim);
@@ -210,6 +222,9 @@ int run(const settings& s) {
     c.gsq_exp_bits = static_cast<std::uint32_t>(s.gsq->exp_bits);
     c.gsq_mant_bits = static_cast<std::uint32_t>(s.gsq->mant_bits);
   }
+
+  c.float_agree = agree_same;
+  c.float_dense_agree = agree_dense;
 
   const std::string variant = sparse ? "csr" + std::to_string(c.sparsity_permille / 10)
                               : s.gsq
@@ -276,7 +291,12 @@ int run(const settings& s) {
   std::printf(
       "nvr-llm-image: %s (%s): %u prompt + %d generated tokens, %u positions, %u/%u linear weights kept\n",
       s.name.c_str(), variant.c_str(), c.n_prompt, generated, steps, c.nonzeros, c.weights);
-  std::printf("%s\n", text.c_str());
+  std::printf("top-1 agreement with float32: %u/%u positions (%.1f%%)", agree_same, steps,
+              100.0 * agree_same / steps);
+  if (sparse)
+    std::printf(", with the unpruned float32: %u/%u (%.1f%%)", agree_dense, steps,
+                100.0 * agree_dense / steps);
+  std::printf("\n%s\n", text.c_str());
   return exit_code::ok;
 }
 

@@ -468,6 +468,10 @@ int main(void) {
          " positions checked bit-exact (logits and "
          "next token)\n",
          LLM_WORKLOAD, c->n_prompt, generated, pass ? pos + 1 : pos);
+  printf("%s: top-1 agreement of the reference with float32 (host, teacher-forced): %" PRIu32 "/%" PRIu32,
+         LLM_WORKLOAD, c->float_agree, c->n_steps);
+  if (sparse) printf(", with the unpruned float32 %" PRIu32 "/%" PRIu32, c->float_dense_agree, c->n_steps);
+  printf("\n");
   wl_profile_print(&g_prof);
   wl_finish(&g_img, pass);
 }

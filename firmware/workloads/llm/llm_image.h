@@ -51,7 +51,9 @@ struct llm_config {
   uint32_t sparsity_permille;
   uint32_t gsq_group; /* > 0: wq..w3 in GSQ (group-shared exponents), groups of this many weights */
   uint32_t gsq_exp_bits, gsq_mant_bits;
-  uint32_t reserved;
+  /* Positions where the float32 model (host, teacher-forced on this story) has the same top-1:
+   * with the same (pruned) weights, and with the unpruned checkpoint. */
+  uint32_t float_agree, float_dense_agree;
 };
 
 #endif /* NVR_LLM_IMAGE_H */
