@@ -407,7 +407,14 @@ int main(void) {
   for (uint32_t i = 0; i < c->n_prompt; i++)
     if (prompt[i] < 0 || (uint32_t)prompt[i] >= c->vocab_size)
       wl_fail(&g_img, WL_EXIT_IMAGE, "a prompt token is out of range");
-  wl_section(&g_img, "vocab.off", (c->vocab_size + 1) * 4);
+  /* The token pieces: offsets ascending and inside "vocab.str". */
+  const uint32_t* off = wl_section(&g_img, "vocab.off", (c->vocab_size + 1) * 4);
+  uint32_t str_bytes = 0;
+  if (!wl_find(&g_img, "vocab.str", 0, &str_bytes))
+    wl_fail(&g_img, WL_EXIT_IMAGE, "the token pieces are missing");
+  for (uint32_t i = 0; i < c->vocab_size; i++)
+    if (off[0] != 0 || off[i + 1] < off[i] || off[i + 1] > str_bytes)
+      wl_fail(&g_img, WL_EXIT_IMAGE, "the token piece offsets are malformed");
 
   if (!nrt_init(&g_rt, ring_slots, RING)) wl_fail(&g_img, WL_EXIT_NPU, "the NPU is not usable");
   nrt_use_interrupts(&g_rt);
