@@ -34,14 +34,14 @@ static int32_t g_k_amax[LLM_MAX_LAYERS * LLM_MAX_SEQ * LLM_MAX_HEADS] __attribut
 static int32_t g_v_amax[LLM_MAX_LAYERS * LLM_MAX_SEQ * LLM_MAX_HEADS] __attribute__((aligned(64)));
 
 /* Activations (int32 Q.12 unless int8). */
-static int32_t g_h[LLM_MAX_DIM] __attribute__((aligned(64)));       /* residual */
-static int32_t g_xn[LLM_MAX_HIDDEN] __attribute__((aligned(64)));   /* rmsnorm out, attention out */
-static int8_t g_x8[LLM_MAX_HIDDEN] __attribute__((aligned(64)));    /* quantised matmul input */
-static int32_t g_acc[LLM_MAX_VOCAB] __attribute__((aligned(64)));   /* matmul accumulators */
-static int32_t g_part[LLM_MAX_HIDDEN] __attribute__((aligned(64))); /* GSQ: one group's partial sums */
-static int32_t g_q[LLM_MAX_DIM] __attribute__((aligned(64)));
-static int32_t g_k_new[LLM_MAX_DIM] __attribute__((aligned(64)));
-static int32_t g_v_new[LLM_MAX_DIM] __attribute__((aligned(64)));
+static int32_t g_h[LLM_MAX_DIM] __attribute__((aligned(64)));     /* residual */
+static int32_t g_xn[LLM_MAX_HIDDEN] __attribute__((aligned(64))); /* rmsnorm out, attention out */
+static int8_t g_x8[LLM_MAX_HIDDEN] __attribute__((aligned(64)));  /* quantised matmul input */
+static int32_t g_acc[LLM_MAX_VOCAB + 2 * LLM_MAX_HIDDEN]
+    __attribute__((aligned(64))); /* matmul accumulators */
+static int32_t g_part[LLM_MAX_VOCAB + 2 * LLM_MAX_HIDDEN]
+    __attribute__((aligned(64)));                                   /* GSQ: one group's partial sums */
+static int32_t g_qkv[3 * LLM_MAX_DIM] __attribute__((aligned(64))); /* q, k, v of the new token */
 static int32_t g_q_rot[LLM_MAX_DIM] __attribute__((aligned(64)));
 static int32_t g_k_rot[LLM_MAX_DIM] __attribute__((aligned(64)));
 static int32_t g_t1[LLM_MAX_DIM] __attribute__((aligned(64)));
@@ -49,8 +49,7 @@ static int32_t g_t2[LLM_MAX_DIM] __attribute__((aligned(64)));
 static int8_t g_q8[LLM_MAX_DIM] __attribute__((aligned(64)));
 static int32_t g_scores[LLM_MAX_HEADS * LLM_MAX_SEQ] __attribute__((aligned(64)));
 static int8_t g_p8[LLM_MAX_HEADS * LLM_MAX_SEQ] __attribute__((aligned(64)));
-static int32_t g_gate[LLM_MAX_HIDDEN] __attribute__((aligned(64)));
-static int32_t g_up[LLM_MAX_HIDDEN] __attribute__((aligned(64)));
+static int32_t g_w13[2 * LLM_MAX_HIDDEN] __attribute__((aligned(64))); /* gate, up */
 static int32_t g_logits[LLM_MAX_VOCAB] __attribute__((aligned(64)));
 static int32_t g_amax[LLM_MAX_HEADS] __attribute__((aligned(64)));
 static int32_t g_qamax[LLM_MAX_HEADS] __attribute__((aligned(64)));
@@ -63,14 +62,18 @@ struct linear {
   uint32_t rp, ci, v;  /* CSR */
   uint32_t m;          /* multipliers */
   uint32_t d;          /* GSQ: groups x rows factors 2^d */
-  int32_t shift;
+  /* Stacked matrices of one input (q k v, gate up): rows and requant shift of each. */
+  uint32_t parts;
+  uint32_t part_rows[3];
+  int32_t part_shift[3];
 };
 
 static struct wl_image g_img;
 static struct nrt g_rt;
 static struct wl_profile g_prof;
 static const struct llm_config* g_cfg;
-static struct linear g_lin[LLM_MAX_LAYERS][LLM_LINEARS_PER_LAYER];
+enum { LIN_QKV, LIN_WO, LIN_W1, LIN_W2, LIN_W3, LINS };
+static struct linear g_lin[LLM_MAX_LAYERS][LINS];
 static struct linear g_cls;
 static uint32_t g_rope_cos, g_rope_sin, g_rope_nsin;
 
@@ -107,7 +110,9 @@ static void load_linear(struct linear* l, const char* prefix, uint32_t rows, uin
   char name[WIMG_SECTION_NAME_BYTES];
   l->rows = rows;
   l->cols = cols;
-  l->shift = shift;
+  l->parts = 1;
+  l->part_rows[0] = rows;
+  l->part_shift[0] = shift;
   snprintf(name, sizeof name, "%s.m", prefix);
   l->m = wl_section_addr(&g_img, name, rows * 4);
   if (!sparse) {
@@ -134,8 +139,7 @@ static void load_linear(struct linear* l, const char* prefix, uint32_t rows, uin
 /* y = mul(mul(W x8, m_j, shift), amax, amax_shift): the accumulator of a GEMM (dense) or an SpMV
  * (CSR), the per-channel multipliers element-wise, the token's amax as an immediate. */
 static void linear(const struct linear* l, const int8_t* x8, int32_t amax, int32_t* y, bool sparse) {
-  const struct nrt_mat acc = v32(g_acc, l->rows), m = {l->m, 1, l->rows, l->rows * 4, NRT_I32},
-                       out = v32(y, l->rows);
+  const struct nrt_mat acc = v32(g_acc, l->rows), out = v32(y, l->rows);
   if (sparse) {
     check(nrt_spmv(&g_rt, l->rows, l->cols, l->rp, l->ci, l->v, addr(x8), addr(g_acc)), "spmv");
   } else if (l->d) {
@@ -174,7 +178,12 @@ static void linear(const struct linear* l, const int8_t* x8, int32_t amax, int32
                                .q = NRT_REQUANT_IDENTITY};
     check(nrt_gemm(&g_rt, &g), "gemm");
   }
-  check(nrt_eltwise(&g_rt, NPU_FN_MUL, &acc, &m, &out, l->shift, 0, 0, 0), "mul");
+  for (uint32_t i = 0, r0 = 0; i < l->parts; r0 += l->part_rows[i++]) {
+    const uint32_t n = l->part_rows[i];
+    const struct nrt_mat pa = v32(g_acc + r0, n), pm = {l->m + r0 * 4, 1, n, n * 4, NRT_I32},
+                         po = v32(y + r0, n);
+    check(nrt_eltwise(&g_rt, NPU_FN_MUL, &pa, &pm, &po, l->part_shift[i], 0, 0, 0), "mul");
+  }
   check(nrt_requant(&g_rt, &out, &out, amax, g_cfg->amax_shift, 0, false), "requant");
 }
 
@@ -240,17 +249,15 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
     end();
 
     begin("qkv");
-    linear(&w[0], g_x8, amax, g_q, sparse);
-    linear(&w[1], g_x8, amax, g_k_new, sparse);
-    linear(&w[2], g_x8, amax, g_v_new, sparse);
+    linear(&w[LIN_QKV], g_x8, amax, g_qkv, sparse);
     end();
 
     begin("rope+kv");
-    rope(g_q, g_q_rot, dim, pos);
-    rope(g_k_new, g_k_rot, kv_dim, pos);
+    const int32_t *q = g_qkv, *k = g_qkv + dim, *v = g_qkv + dim + kv_dim;
+    rope(q, g_q_rot, dim, pos);
+    rope(k, g_k_rot, kv_dim, pos);
     /* Into the cache: int8 per KV head with its amax; q per head for the scores. */
-    const struct nrt_mat kr = mat(g_k_rot, nkv, hs, hs * 4, NRT_I32),
-                         vn = mat(g_v_new, nkv, hs, hs * 4, NRT_I32);
+    const struct nrt_mat kr = mat(g_k_rot, nkv, hs, hs * 4, NRT_I32), vn = mat(v, nkv, hs, hs * 4, NRT_I32);
     const struct nrt_mat kq = mat(kc + pos * kv_dim, nkv, hs, hs, NRT_I8),
                          vq = mat(vc + pos * kv_dim, nkv, hs, hs, NRT_I8);
     check(nrt_quant(&g_rt, &kr, &kq, addr(ka + pos * nkv)), "quant k");
@@ -311,7 +318,7 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
     end();
 
     begin("wo");
-    linear(&w[3], g_x8, amax, g_t1, sparse);
+    linear(&w[LIN_WO], g_x8, amax, g_t1, sparse);
     const struct nrt_mat hm = v32(g_h, dim), o = v32(g_t1, dim);
     check(nrt_eltwise(&g_rt, NPU_FN_ADD, &hm, &o, &hm, 0, 0, 0, 0), "residual");
     end();
@@ -321,13 +328,13 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
     end();
 
     begin("ffn");
-    linear(&w[4], g_x8, amax, g_gate, sparse);
-    linear(&w[6], g_x8, amax, g_up, sparse);
-    const struct nrt_mat gt = v32(g_gate, hid), up = v32(g_up, hid);
+    linear(&w[LIN_W1], g_x8, amax, g_w13, sparse);
+    linear(&w[LIN_W3], g_x8, amax, g_w13 + hid, sparse);
+    const struct nrt_mat gt = v32(g_w13, hid), up = v32(g_w13 + hid, hid);
     check(nrt_silu(&g_rt, &gt, &gt, c->act_bits), "silu");
     check(nrt_eltwise(&g_rt, NPU_FN_MUL, &gt, &up, &gt, (int32_t)c->act_bits, 0, 0, 0), "swiglu");
-    amax = quant_wait(g_gate, hid);
-    linear(&w[5], g_x8, amax, g_t1, sparse);
+    amax = quant_wait(g_w13, hid);
+    linear(&w[LIN_W2], g_x8, amax, g_t1, sparse);
     check(nrt_eltwise(&g_rt, NPU_FN_ADD, &hm, &o, &hm, 0, 0, 0, 0), "residual");
     end();
   }
@@ -385,15 +392,23 @@ int main(void) {
   const int32_t* shifts = wl_section(&g_img, "shifts", (c->n_layers * LLM_LINEARS_PER_LAYER + 1) * 4);
   const uint32_t kv_dim = c->head_size * c->n_kv_heads;
   for (uint32_t l = 0; l < c->n_layers; l++) {
-    static const char* const names[] = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
-    const uint32_t rows[] = {c->dim, kv_dim, kv_dim, c->dim, c->hidden_dim, c->dim, c->hidden_dim};
-    const uint32_t cols[] = {c->dim, c->dim, c->dim, c->dim, c->dim, c->hidden_dim, c->dim};
-    for (uint32_t i = 0; i < LLM_LINEARS_PER_LAYER; i++) {
+    /* The image stacks q, k, v; "shifts" has wq wk wv wo w1 w2 w3. */
+    static const char* const names[] = {"qkv", "wo", "w1", "w2", "w3"};
+    const int32_t* sh = shifts + l * LLM_LINEARS_PER_LAYER;
+    const uint32_t rows[] = {c->dim + 2 * kv_dim, c->dim, c->hidden_dim, c->dim, c->hidden_dim};
+    const uint32_t cols[] = {c->dim, c->dim, c->dim, c->hidden_dim, c->dim};
+    const int32_t first_shift[] = {sh[0], sh[3], sh[4], sh[5], sh[6]};
+    for (uint32_t i = 0; i < LINS; i++) {
       char prefix[16];
       snprintf(prefix, sizeof prefix, "l%" PRIu32 ".%s", l, names[i]);
-      load_linear(&g_lin[l][i], prefix, rows[i], cols[i], sparse, c->gsq_group,
-                  shifts[l * LLM_LINEARS_PER_LAYER + i]);
+      load_linear(&g_lin[l][i], prefix, rows[i], cols[i], sparse, c->gsq_group, first_shift[i]);
     }
+    struct linear* qkv = &g_lin[l][LIN_QKV];
+    qkv->parts = 3;
+    qkv->part_rows[0] = c->dim;
+    qkv->part_rows[1] = qkv->part_rows[2] = kv_dim;
+    qkv->part_shift[1] = sh[1];
+    qkv->part_shift[2] = sh[2];
   }
   load_linear(&g_cls, "cls", c->vocab_size, c->dim, false, 0, shifts[c->n_layers * LLM_LINEARS_PER_LAYER]);
   const uint32_t rope_bytes = c->n_steps * (c->dim / 2) * 4;
