@@ -268,9 +268,13 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
     end();
 
     begin("attention");
-    for (uint32_t hd = 0; hd < c->n_heads; hd++) {
+    /* Scores of all heads as one n_heads x t_end matrix: the per-head steps (matmul, the keys' and
+     * values' amax, q's amax as an immediate) run per head, the rest on all heads at once. */
+    const uint32_t nh = c->n_heads;
+    const struct nrt_mat all = mat(g_scores, nh, t_end, t_end * 4, NRT_I32);
+    for (uint32_t hd = 0; hd < nh; hd++) {
       const uint32_t kvh = hd / group;
-      int32_t* s = g_scores + hd * LLM_MAX_SEQ;
+      int32_t* s = g_scores + hd * t_end;
       /* scores (t_end x 1) = K (t_end x hs) q_h (hs x 1) */
       const struct nrt_gemm g = {.m = t_end,
                                  .k = hs,
@@ -284,24 +288,27 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
                                  .out_raw = true,
                                  .q = NRT_REQUANT_IDENTITY};
       check(nrt_gemm(&g_rt, &g), "scores");
-      const struct nrt_mat sc = mat(s, t_end, 1, 4, NRT_I32), kam = mat(ka + kvh, t_end, 1, nkv * 4, NRT_I32),
-                           vam = mat(va + kvh, t_end, 1, nkv * 4, NRT_I32), row = v32(s, t_end);
+      const struct nrt_mat sc = mat(s, t_end, 1, 4, NRT_I32), kam = mat(ka + kvh, t_end, 1, nkv * 4, NRT_I32);
       check(nrt_eltwise(&g_rt, NPU_FN_MUL, &sc, &kam, &sc, (int32_t)c->act_bits, 0, 0, 0), "scores");
       check(nrt_requant(&g_rt, &sc, &sc, g_qamax[hd], c->act_bits, 0, false), "scores");
-      check(nrt_requant(&g_rt, &sc, &sc, c->att_m, (uint32_t)c->att_shift, 0, false), "scores");
-      check(nrt_softmax(&g_rt, &row, &row, c->softmax_bits, c->softmax_clip), "softmax");
-      check(nrt_eltwise(&g_rt, NPU_FN_MUL, &sc, &vam, &sc, (int32_t)c->prob_bits, 0, 0, 0), "weights");
-      const struct nrt_mat p8 = v8(g_p8 + hd * LLM_MAX_SEQ, t_end);
-      check(nrt_quant(&g_rt, &row, &p8, addr(g_wamax + hd)), "quant p");
     }
+    check(nrt_requant(&g_rt, &all, &all, c->att_m, (uint32_t)c->att_shift, 0, false), "scores");
+    check(nrt_softmax(&g_rt, &all, &all, c->softmax_bits, c->softmax_clip), "softmax");
+    for (uint32_t hd = 0; hd < nh; hd++) {
+      const struct nrt_mat sc = mat(g_scores + hd * t_end, t_end, 1, 4, NRT_I32),
+                           vam = mat(va + hd / group, t_end, 1, nkv * 4, NRT_I32);
+      check(nrt_eltwise(&g_rt, NPU_FN_MUL, &sc, &vam, &sc, (int32_t)c->prob_bits, 0, 0, 0), "weights");
+    }
+    const struct nrt_mat p8 = mat(g_p8, nh, t_end, t_end, NRT_I8);
+    check(nrt_quant(&g_rt, &all, &p8, addr(g_wamax)), "quant p");
     wait_npu();
-    for (uint32_t hd = 0; hd < c->n_heads; hd++) {
+    for (uint32_t hd = 0; hd < nh; hd++) {
       const uint32_t kvh = hd / group;
       /* out_h (1 x hs) = p8 (1 x t_end) V (t_end x hs) */
       const struct nrt_gemm g = {.m = 1,
                                  .k = t_end,
                                  .n = hs,
-                                 .a = addr(g_p8 + hd * LLM_MAX_SEQ),
+                                 .a = addr(g_p8 + hd * t_end),
                                  .lda = t_end,
                                  .b = addr(vc + kvh * hs),
                                  .ldb = kv_dim,
@@ -310,8 +317,11 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
                                  .out_raw = true,
                                  .q = NRT_REQUANT_IDENTITY};
       check(nrt_gemm(&g_rt, &g), "pv");
-      const struct nrt_mat acc = v32(g_acc + hd * hs, hs), out = v32(g_xn + hd * hs, hs);
-      check(nrt_requant(&g_rt, &acc, &out, c->pv_m, (uint32_t)c->pv_shift, 0, false), "pv");
+    }
+    const struct nrt_mat acc = v32(g_acc, dim), att = v32(g_xn, dim);
+    check(nrt_requant(&g_rt, &acc, &att, c->pv_m, (uint32_t)c->pv_shift, 0, false), "pv");
+    for (uint32_t hd = 0; hd < nh; hd++) {
+      const struct nrt_mat out = v32(g_xn + hd * hs, hs);
       check(nrt_requant(&g_rt, &out, &out, g_wamax[hd], c->amax_shift, 0, false), "pv");
     }
     amax = quant_wait(g_xn, dim);
