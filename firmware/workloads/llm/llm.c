@@ -265,7 +265,7 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
     const struct nrt_mat qr = mat(g_q_rot, c->n_heads, hs, hs * 4, NRT_I32),
                          q8 = mat(g_q8, c->n_heads, hs, hs, NRT_I8);
     check(nrt_quant(&g_rt, &qr, &q8, addr(g_qamax)), "quant q");
-    end();
+    end(); /* waits: g_qamax is read below */
 
     begin("attention");
     /* Scores of all heads as one n_heads x t_end matrix: the per-head steps (matmul, the keys' and
