@@ -142,7 +142,8 @@ nvr::llm::qlinear concat(const std::vector<const nvr::llm::qlinear*>& parts, boo
   return out;
 }
 
-// Weights of a linear layer as the firmware's GEMM (B = W^T, K x N) or SpMV (CSR) reads them.
+// Weights of a linear layer as the firmware's GEMM (A = W, N x K, times the token as one column)
+// or SpMV (CSR) reads them.
 void add_linear(nvr::wimg::writer& w, const std::string& p, const nvr::llm::qlinear& l, bool sparse) {
   w.add(p + ".m", l.requant.m);
   if (l.group > 0) {
@@ -158,10 +159,7 @@ void add_linear(nvr::wimg::writer& w, const std::string& p, const nvr::llm::qlin
     w.add(p + ".v", l.csr.values);
     return;
   }
-  std::vector<std::int8_t> t(l.w.data.size());
-  for (std::size_t r = 0; r < l.w.rows; ++r)
-    for (std::size_t c = 0; c < l.w.cols; ++c) t[c * l.w.rows + r] = l.w(r, c);
-  w.add(p + ".w", t);
+  w.add(p + ".w", l.w.data);
 }
 
 int run(const settings& s) {

@@ -58,7 +58,7 @@ static int32_t g_next[16] __attribute__((aligned(64))); /* argmax: the next toke
 
 struct linear {
   uint32_t rows, cols; /* outputs, inputs */
-  uint32_t w;          /* dense: W^T (cols x rows int8) */
+  uint32_t w;          /* dense: W (rows x cols int8) */
   uint32_t rp, ci, v;  /* CSR */
   uint32_t m;          /* multipliers */
   uint32_t d;          /* GSQ: groups x rows factors 2^d */
@@ -147,15 +147,15 @@ static void linear(const struct linear* l, const int8_t* x8, int32_t amax, int32
     const uint32_t group = g_cfg->gsq_group;
     for (uint32_t k0 = 0, gi = 0; k0 < l->cols; k0 += group, gi++) {
       const uint32_t k = l->cols - k0 < group ? l->cols - k0 : group;
-      const struct nrt_gemm g = {.m = 1,
+      const struct nrt_gemm g = {.m = l->rows,
                                  .k = k,
-                                 .n = l->rows,
-                                 .a = addr(x8 + k0),
-                                 .lda = k,
-                                 .b = l->w + k0 * l->rows,
-                                 .ldb = l->rows,
+                                 .n = 1,
+                                 .a = l->w + k0,
+                                 .lda = l->cols,
+                                 .b = addr(x8 + k0),
+                                 .ldb = 1,
                                  .c = addr(g_part),
-                                 .ldc = l->rows * 4,
+                                 .ldc = 4,
                                  .out_raw = true,
                                  .q = NRT_REQUANT_IDENTITY};
       check(nrt_gemm(&g_rt, &g), "gemm");
@@ -165,15 +165,17 @@ static void linear(const struct linear* l, const int8_t* x8, int32_t amax, int32
       if (k0 != 0) check(nrt_eltwise(&g_rt, NPU_FN_ADD, &acc, &part, &acc, 0, 0, 0, 0), "gsq");
     }
   } else {
-    const struct nrt_gemm g = {.m = 1,
+    /* W (rows x cols) x the token as one column: the weights stream through the array, the token
+     * stays in it (16 x 1 per K slice), and the result is the column of the outputs. */
+    const struct nrt_gemm g = {.m = l->rows,
                                .k = l->cols,
-                               .n = l->rows,
-                               .a = addr(x8),
+                               .n = 1,
+                               .a = l->w,
                                .lda = l->cols,
-                               .b = l->w,
-                               .ldb = l->rows,
+                               .b = addr(x8),
+                               .ldb = 1,
                                .c = addr(g_acc),
-                               .ldc = l->rows * 4,
+                               .ldc = 4,
                                .out_raw = true,
                                .q = NRT_REQUANT_IDENTITY};
     check(nrt_gemm(&g_rt, &g), "gemm");
