@@ -72,7 +72,7 @@ static struct wl_image g_img;
 static struct nrt g_rt;
 static struct wl_profile g_prof;
 static const struct llm_config* g_cfg;
-enum { LIN_QKV, LIN_WO, LIN_W1, LIN_W2, LIN_W3, LINS };
+enum { LIN_QKV, LIN_WO, LIN_W13, LIN_W2, LINS };
 static struct linear g_lin[LLM_MAX_LAYERS][LINS];
 static struct linear g_cls;
 static uint32_t g_rope_cos, g_rope_sin, g_rope_nsin;
@@ -340,8 +340,7 @@ static void forward(uint32_t index, uint32_t token, uint32_t pos) {
     end();
 
     begin("ffn");
-    linear(&w[LIN_W1], g_x8, amax, g_w13, sparse);
-    linear(&w[LIN_W3], g_x8, amax, g_w13 + hid, sparse);
+    linear(&w[LIN_W13], g_x8, amax, g_w13, sparse);
     const struct nrt_mat gt = v32(g_w13, hid), up = v32(g_w13 + hid, hid);
     check(nrt_silu(&g_rt, &gt, &gt, c->act_bits), "silu");
     check(nrt_eltwise(&g_rt, NPU_FN_MUL, &gt, &up, &gt, (int32_t)c->act_bits, 0, 0, 0), "swiglu");
@@ -404,12 +403,12 @@ int main(void) {
   const int32_t* shifts = wl_section(&g_img, "shifts", (c->n_layers * LLM_LINEARS_PER_LAYER + 1) * 4);
   const uint32_t kv_dim = c->head_size * c->n_kv_heads;
   for (uint32_t l = 0; l < c->n_layers; l++) {
-    /* The image stacks q, k, v; "shifts" has wq wk wv wo w1 w2 w3. */
-    static const char* const names[] = {"qkv", "wo", "w1", "w2", "w3"};
+    /* The image stacks q, k, v and gate, up; "shifts" has wq wk wv wo w1 w2 w3. */
+    static const char* const names[] = {"qkv", "wo", "w13", "w2"};
     const int32_t* sh = shifts + l * LLM_LINEARS_PER_LAYER;
-    const uint32_t rows[] = {c->dim + 2 * kv_dim, c->dim, c->hidden_dim, c->dim, c->hidden_dim};
-    const uint32_t cols[] = {c->dim, c->dim, c->dim, c->hidden_dim, c->dim};
-    const int32_t first_shift[] = {sh[0], sh[3], sh[4], sh[5], sh[6]};
+    const uint32_t rows[] = {c->dim + 2 * kv_dim, c->dim, 2 * c->hidden_dim, c->dim};
+    const uint32_t cols[] = {c->dim, c->dim, c->dim, c->hidden_dim};
+    const int32_t first_shift[] = {sh[0], sh[3], sh[4], sh[5]};
     for (uint32_t i = 0; i < LINS; i++) {
       char prefix[16];
       snprintf(prefix, sizeof prefix, "l%" PRIu32 ".%s", l, names[i]);
@@ -421,6 +420,10 @@ int main(void) {
     qkv->part_rows[1] = qkv->part_rows[2] = kv_dim;
     qkv->part_shift[1] = sh[1];
     qkv->part_shift[2] = sh[2];
+    struct linear* w13 = &g_lin[l][LIN_W13];
+    w13->parts = 2;
+    w13->part_rows[0] = w13->part_rows[1] = c->hidden_dim;
+    w13->part_shift[1] = sh[6];
   }
   load_linear(&g_cls, "cls", c->vocab_size, c->dim, false, 0, shifts[c->n_layers * LLM_LINEARS_PER_LAYER]);
   const uint32_t rope_bytes = c->n_steps * (c->dim / 2) * 4;

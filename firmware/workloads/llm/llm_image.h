@@ -10,7 +10,7 @@
  *   "shifts"        the requant shift of every linear layer: layer-major wq wk wv wo w1 w2 w3, then
  *                   the classifier (LLM_LINEARS_PER_LAYER * n_layers + 1 entries)
  *   "<p>.m"         per-output-channel multipliers of linear <p>: "lN.qkv" (wq, wk, wv stacked: one
- *                   matmul), "lN.wo", "lN.w1", "lN.w2", "lN.w3", "cls"
+ *                   matmul), "lN.wo", "lN.w13" (w1, w3 stacked), "lN.w2", "cls"
  *   "<p>.w"         dense: the weights transposed, K x N int8 (the GEMM's B operand)
  *   "<p>.rp/.ci/.v" CSR (config.sparse, not the classifier): row_ptr (N + 1), col_idx, int8 values
  *   "<p>.d"         GSQ (config.gsq_group > 0, not the classifier): "<p>.w" holds the mantissas and
