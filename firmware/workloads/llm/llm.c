@@ -37,10 +37,9 @@ static int32_t g_v_amax[LLM_MAX_LAYERS * LLM_MAX_SEQ * LLM_MAX_HEADS] __attribut
 static int32_t g_h[LLM_MAX_DIM] __attribute__((aligned(64)));     /* residual */
 static int32_t g_xn[LLM_MAX_HIDDEN] __attribute__((aligned(64))); /* rmsnorm out, attention out */
 static int8_t g_x8[LLM_MAX_HIDDEN] __attribute__((aligned(64)));  /* quantised matmul input */
-static int32_t g_acc[LLM_MAX_VOCAB + 2 * LLM_MAX_HIDDEN]
-    __attribute__((aligned(64))); /* matmul accumulators */
-static int32_t g_part[LLM_MAX_VOCAB + 2 * LLM_MAX_HIDDEN]
-    __attribute__((aligned(64)));                                   /* GSQ: one group's partial sums */
+/* Matmul accumulators (the classifier's logits, or gate and up), and GSQ's partial sums. */
+static int32_t g_acc[LLM_MAX_VOCAB + 2 * LLM_MAX_HIDDEN] __attribute__((aligned(64)));
+static int32_t g_part[LLM_MAX_VOCAB + 2 * LLM_MAX_HIDDEN] __attribute__((aligned(64)));
 static int32_t g_qkv[3 * LLM_MAX_DIM] __attribute__((aligned(64))); /* q, k, v of the new token */
 static int32_t g_q_rot[LLM_MAX_DIM] __attribute__((aligned(64)));
 static int32_t g_k_rot[LLM_MAX_DIM] __attribute__((aligned(64)));
