@@ -6,8 +6,9 @@ set(NVR_FIRMWARE_TESTS hello irq traps selftest exitcode npu npu_kernels nvr_swi
 set(NVR_FIRMWARE_BENCHES compute)
 # Workload programs (issue #8): firmware/workloads/<name>, run by `nvr-vp --workload <name>` with
 # the data image of the same name.
-set(NVR_FIRMWARE_WORKLOADS occ det)
-# Further programs built in a workload's folder: variants of it with an image of their own.
-set(NVR_FIRMWARE_WORKLOAD_VARIANTS occ_panoptic)
+set(NVR_FIRMWARE_WORKLOADS llm occ det)
+# Further ELF files a workload folder builds: variants with an image of their own (the same
+# source; the image says which variant runs).
+set(NVR_FIRMWARE_WORKLOAD_VARIANTS llm_sparse occ_panoptic)
 set(NVR_FIRMWARE_PROGRAMS ${NVR_FIRMWARE_TESTS} ${NVR_FIRMWARE_BENCHES} ${NVR_FIRMWARE_WORKLOADS}
                           ${NVR_FIRMWARE_WORKLOAD_VARIANTS})

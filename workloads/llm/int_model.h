@@ -33,10 +33,19 @@ class int_model : public next_token_model {
   std::size_t linear_nonzeros() const;
   std::size_t linear_weights() const;
 
- private:
+  // The quantised model, read by the image generator (nvr-llm-image) to pack it for firmware.
   struct layer {
     qlinear wq, wk, wv, wo, w1, w2, w3;
   };
+  const std::vector<layer>& layers() const { return m_layers; }
+  const npu_ref::matrix_i8& embedding() const { return m_embedding; }
+  const dyadic_vector& embed_scale() const { return m_embed_scale; }
+  const qlinear& classifier() const { return m_classifier; }
+  dyadic att_scale() const { return m_att_scale; }
+  dyadic pv_scale() const { return m_pv_scale; }
+  const rope_table& rope_tables() const { return m_rope; }
+
+ private:
   config m_cfg;
   npu_ref::matrix_i8 m_embedding;  // vocab x dim, per row scale: h = e * m_embed_scale >> shift
   dyadic_vector m_embed_scale;
