@@ -14,6 +14,9 @@ packages=(
   gtkwave python3
   # RTL of the NVR core: verilated models and lint
   verilator
+  # performance exploration (issue #9): plots (Debian's python3 + matplotlib, and gnuplot), the
+  # cluster path through GNU parallel
+  python3-matplotlib gnuplot-nox parallel
   # bare-metal RISC-V firmware
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 )
