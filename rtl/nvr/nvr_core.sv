@@ -472,7 +472,7 @@ module nvr_core #(
               last_valid <= 1'b0;
               row_open <= 1'b0;
               op_result <= 1'b1;
-              op_done <= 1'b1;
+              st <= S_DONE;
             end
           endcase
         end
