@@ -20,9 +20,9 @@ enum kind : unsigned {
   k_read = 3,
   k_bounds = 4,
   k_wait_bounds = 5,
-  k_wait_vector = 6,
   k_clear = 7,
-  k_position = 8
+  k_position = 8,
+  k_vector = 9
 };
 constexpr std::uint64_t guard_cycles = 1'000'000;  // a core that never finishes is a bug, not a hang
 }  // namespace
@@ -141,10 +141,25 @@ bool rtl_nvr_prefetcher::run(unsigned op, time_ps horizon, time_ps event_time) {
           ok = m_bounds_ready <= horizon;
           if (ok) start_at(m_bounds_ready);
           break;
-        case k_wait_vector:
+        case k_vector: {
+          // next_vector(): the row's bounds, the vector's index lines, more of the index stream,
+          // its data by the horizon; the first that cannot be done ends the step
+          ok = m_bounds_ready <= horizon;
+          if (!ok) break;
+          start_at(m_bounds_ready);
+          const auto tag = static_cast<std::int64_t>(c.mem_req_tag);
+          const std::uint64_t last = c.mem_req_last;
+          for (std::uint64_t l = addr; ok && l <= last; l += line()) {
+            time_ps r = 0;
+            ok = load_index(l, horizon, r, tag);
+            if (ok) m_group_ready = l == addr ? r : std::max(m_group_ready, r);
+          }
+          if (!ok) break;
+          for (unsigned k = 1; k <= c.mem_req_count; ++k) prefetch_index(last + k * line(), cursor());
           ok = m_group_ready <= horizon;
           m_vector_ready = m_group_ready;
           break;
+        }
         case k_clear:
           clear_pending();
           break;

@@ -50,6 +50,8 @@ module nvr_core #(
     output logic [          63:0] mem_req_tag,      // walk-order row of a K_LOAD (signed)
     output logic                  mem_req_has_tag,
     output logic                  mem_req_first,    // a K_LOAD starting a group
+    output logic [          63:0] mem_req_last,     // K_VECTOR: its last index line
+    output logic [           6:0] mem_req_count,    // K_VECTOR: stream lines after it
     input  logic                  mem_rsp_valid,
     input  logic                  mem_rsp_ok,
     input  logic [          31:0] mem_rsp_data,
@@ -92,9 +94,12 @@ module nvr_core #(
   localparam logic [3:0] K_READ = 4'd3;  // read_index(addr): ok and the int32 in data
   localparam logic [3:0] K_BOUNDS = 4'd4;  // the row's bounds ready: the group's time (addr 0), the cursor (1)
   localparam logic [3:0] K_WAIT_BOUNDS = 4'd5;  // ok when the bounds are there by the horizon
-  localparam logic [3:0] K_WAIT_VECTOR = 4'd6;  // ok when the group's index data is there by then
   localparam logic [3:0] K_CLEAR = 4'd7;  // a wrong prediction: drop the queued lines
   localparam logic [3:0] K_POSITION = 4'd8;  // the NPU starts the instruction numbered addr
+  // K_VECTOR: K_WAIT_BOUNDS, then K_LOAD of the index lines addr .. last (tagged, one group),
+  // K_STREAM of the count lines after last, then ok when the group's index data is there by the
+  // horizon; not ok at the first step that cannot be done
+  localparam logic [3:0] K_VECTOR = 4'd9;
   // NPU opcodes and index streams (ip/npu/machine.h)
   localparam logic [7:0] OpGather = 8'h05, OpScatter = 8'h06, OpConfigSparse = 8'h07, OpSpmm = 8'h08;
   localparam logic [1:0] KSpmm = 2'd0, KGather = 2'd1, KScatter = 2'd2;
@@ -164,24 +169,16 @@ module nvr_core #(
   endfunction
 
   // same_addresses(): the fields that decide which lines an instruction reads
-  function automatic logic same_addresses(task_t a, task_t b);
-    derived_t da, db;
-    da = derive(a);
-    db = derive(b);
+  function automatic logic same_addresses(derived_t da, derived_t db, logic [31:0] row_ptr_a,
+                                          logic [31:0] row_ptr_b);
     return da.kind == db.kind && da.index_base == db.index_base && da.target_base == db.target_base &&
         da.target_stride == db.target_stride && da.target_bytes == db.target_bytes &&
         da.bound == db.bound && da.first_row == db.first_row && da.row_end == db.row_end &&
-        a.sp_row_ptr == b.sp_row_ptr;
+        row_ptr_a == row_ptr_b;
   endfunction
 
   function automatic logic [2:0] field_word(logic [1:0] kind, logic f);
     return f ? (kind == KSpmm ? 3'd3 : 3'd6) : 3'd1;
-  endfunction
-
-  function automatic logic [63:0] tag_of(task_t t, logic [63:0] row);
-    derived_t d;
-    d = derive(t);
-    return t.base_tag + (row - d.first_row);
   endfunction
 
   function automatic logic [63:0] line_of(logic [63:0] a);
@@ -189,6 +186,23 @@ module nvr_core #(
   endfunction
 
   /* verilator lint_on UNUSEDSIGNAL */
+
+  // The configuration and the NPU's position, registered: no logic of the core follows an input
+  // within a cycle (and the verilated model then evaluates nothing when only inputs change).
+  logic cfg_sd_r, cfg_lbd_r, cfg_scd_r;
+  logic [SizeW-1:0] cfg_vector_size_r;
+  logic [6:0] cfg_distance_r, cfg_predict_r, cfg_index_degree_r;
+  logic [63:0] npu_position_r;
+  always_ff @(posedge clk) begin
+    cfg_sd_r <= cfg_sd;
+    cfg_lbd_r <= cfg_lbd;
+    cfg_scd_r <= cfg_scd;
+    cfg_vector_size_r <= cfg_vector_size;
+    cfg_distance_r <= cfg_distance;
+    cfg_predict_r <= cfg_predict;
+    cfg_index_degree_r <= cfg_index_degree;
+    npu_position_r <= npu_position;
+  end
 
   // ---- detectors ----
   logic sd_obs_valid, lbd_obs_valid;
@@ -277,7 +291,7 @@ module nvr_core #(
       .cmd_index_bound(scd_index_bound),
       .cmd_ss_start(scd_ss_start),
       .cmd_ss_end(scd_ss_end),
-      .cmd_vector_size(cfg_vector_size),
+      .cmd_vector_size(cfg_vector_size_r),
       .prog_error(),
       .vec_valid(scd_vec_valid),
       .vec_position(scd_vec_position),
@@ -305,7 +319,7 @@ module nvr_core #(
       .rst_n,
       .clear(1'b0),
       .vec_valid(vmig_valid),
-      .vec_lanes(cfg_vector_size),
+      .vec_lanes(cfg_vector_size_r),
       .vec_active(lane_active),
       .vec_address(lane_addr),
       .vec_bytes(vmig_bytes),
@@ -344,10 +358,10 @@ module nvr_core #(
     S_IDLE, S_WAIT, S_DONE,
     S_STEP, S_BR_LIMIT, S_BR_L0, S_BR_L0R, S_BR_L1R, S_BR_STREAM, S_BR_READ, S_BR_R0R, S_BR_R1R,
     S_GS_OPEN,
-    S_NV_B, S_NV_L, S_NV_LR, S_NV_ST, S_NV_WV, S_NV_N1, S_NV_N2, S_NV_LANE, S_NV_LANER, S_NV_RES1,
+    S_NV_B, S_NV_L, S_NV_WV, S_NV_N1, S_NV_N2, S_NV_LANE, S_NV_LANER, S_NV_RES1,
     S_NV_RES2, S_NV_VMIG, S_NV_V1, S_NV_V2, S_NV_EMIT, S_NV_POST,
     S_FIN, S_TOPUP, S_TP_F, S_TP_MK,
-    S_SN, S_SN_T1, S_SN_T2, S_SN_T3, S_SN_F, S_SN_POP, S_SN_CMP, S_SN_POS, S_SN_TRIM, S_SN_LAST,
+    S_SN, S_SN_D, S_SN_T1, S_SN_T2, S_SN_T3, S_SN_F, S_SN_POP, S_SN_CMP, S_SN_POS, S_SN_TRIM, S_SN_LAST,
     S_DM, S_DM_W, S_DM_R, S_DM_K
   } state_t;
   state_t st, ret;
@@ -378,6 +392,21 @@ module nvr_core #(
     cd = derive(cand);
     snd = derive(snoop_t);
   end
+  // tag_of(): the walk-order number of a row of the front instruction
+  function automatic logic [63:0] tag_of(logic [63:0] row);
+    return ft.base_tag + (row - fd.first_row);
+  endfunction
+  // the oldest prediction not confirmed yet, against the snooped instruction
+  task_t oldest;
+  /* verilator lint_off UNUSEDSIGNAL */
+  derived_t oldest_d;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic oldest_same;
+  always_comb begin
+    oldest = w_cnt != 0 ? wq[w_head] : ft;
+    oldest_d = derive(oldest);
+    oldest_same = same_addresses(oldest_d, snd, oldest.sp_row_ptr, snoop_t.sp_row_ptr);
+  end
   assign scd_slot = fslot;
   assign op_ready = st == S_IDLE;
 
@@ -396,13 +425,13 @@ module nvr_core #(
   logic [32:0] tp_iter1;
   always_comb begin
     tp_iter1 = {1'b0, cand.f_iter[fi]} + 33'd1;
-    tp_wraps = cfg_lbd && lbd_look_trip_valid && tp_iter1 >= {24'd0, lbd_look_trip};
+    tp_wraps = cfg_lbd_r && lbd_look_trip_valid && tp_iter1 >= {24'd0, lbd_look_trip};
   end
 
   logic [63:0] lanes_from;
   assign lanes_from = fslot ? from_q : ft.row;
   logic [63:0] limit;
-  assign limit = npu_position + {53'd0, cfg_distance, 4'd0};
+  assign limit = npu_position_r + {53'd0, cfg_distance_r, 4'd0};
 
   logic [63:0] dm_target;
   assign dm_target = dline_q + stride_q * {57'd0, k_q};
@@ -488,7 +517,7 @@ module nvr_core #(
 
         // ---------------- step() ----------------
         S_STEP:
-        if (!cfg_scd) begin
+        if (!cfg_scd_r) begin
           // no chain detector: nothing to walk
           t_cnt <= '0;
           op_result <= 1'b0;
@@ -527,11 +556,15 @@ module nvr_core #(
           row_open <= 1'b0;
           op_result <= 1'b1;
           st <= S_DONE;
-        end else begin
+        end else if (fslot) begin
+          // gather / scatter: the bounds before the distance limit (spmm: K_VECTOR waits for them)
           mem_req_valid <= 1'b1;
           mem_req_kind <= K_WAIT_BOUNDS;
           st <= S_WAIT;
           ret <= S_NV_B;
+        end else begin
+          rsp_ok_q <= 1'b1;
+          st <= S_NV_B;
         end
 
         S_GS_OPEN: begin
@@ -543,7 +576,7 @@ module nvr_core #(
         // begin_row(): the row's bounds row_ptr[i], row_ptr[i + 1]
         S_BR_LIMIT: begin
           at_q <= {32'd0, ft.sp_row_ptr} + (ft.row << 2);
-          if ($signed(tag_of(ft, ft.row)) > $signed(limit)) begin
+          if ($signed(tag_of(ft.row)) > $signed(limit)) begin
             cnt_distance_stalls <= cnt_distance_stalls + 1;
             dist_blocked <= 1'b1;
             op_result <= 1'b0;
@@ -589,7 +622,7 @@ module nvr_core #(
           st <= S_BR_STREAM;
         end
         S_BR_STREAM:
-        if (cfg_index_degree != 0) begin
+        if (cfg_index_degree_r != 0) begin
           // the next rows' bounds
           mem_req_valid <= 1'b1;
           mem_req_kind <= K_STREAM;
@@ -649,14 +682,14 @@ module nvr_core #(
         end else begin : nv_b
           logic [63:0] f, t;
           f = scd_vec_pos_q[fslot];
-          t = f + {{(64 - SizeW) {1'b0}}, cfg_vector_size};
+          t = f + {{(64 - SizeW) {1'b0}}, cfg_vector_size_r};
           if ($signed(t) > $signed(scd_end_q[fslot])) t = scd_end_q[fslot];
           from_q <= f;
           to_q <= t;
           cur_line <= line_of(fd.index_base + (f << 2));
           last_line <= line_of(fd.index_base + ((t - 1) << 2));
           mem_req_first <= 1'b1;
-          if (fslot && $signed(tag_of(ft, f)) > $signed(limit)) begin
+          if (fslot && $signed(tag_of(f)) > $signed(limit)) begin
             cnt_distance_stalls <= cnt_distance_stalls + 1;
             dist_blocked <= 1'b1;
             op_result <= 1'b0;
@@ -671,40 +704,17 @@ module nvr_core #(
             st <= S_NV_L;
           end
         end
+        // the vector's index lines, index_degree more of the stream, and the wait for the data:
+        // one request
         S_NV_L: begin
-          vec_tag <= tag_of(ft, lanes_from);
+          vec_tag <= tag_of(lanes_from);
           mem_req_valid <= 1'b1;
-          mem_req_kind <= K_LOAD;
+          mem_req_kind <= K_VECTOR;
           mem_req_addr <= cur_line;
-          mem_req_tag <= tag_of(ft, lanes_from);
+          mem_req_last <= last_line;
+          mem_req_count <= cfg_index_degree_r;
+          mem_req_tag <= tag_of(lanes_from);
           mem_req_has_tag <= 1'b1;
-          st <= S_WAIT;
-          ret <= S_NV_LR;
-        end
-        S_NV_LR:
-        if (!rsp_ok_q) begin
-          op_result <= 1'b0;
-          st <= S_DONE;
-        end else if (cur_line == last_line) begin
-          k_q <= 7'd1;
-          st <= S_NV_ST;
-        end else begin
-          cur_line <= cur_line + Line;
-          mem_req_first <= 1'b0;
-          st <= S_NV_L;
-        end
-        // keep index_degree more lines of the index stream in flight
-        S_NV_ST:
-        if (k_q <= cfg_index_degree) begin
-          mem_req_valid <= 1'b1;
-          mem_req_kind <= K_STREAM;
-          mem_req_addr <= last_line + Line * {57'd0, k_q};
-          k_q <= k_q + 1;
-          st <= S_WAIT;
-          ret <= S_NV_ST;
-        end else begin
-          mem_req_valid <= 1'b1;
-          mem_req_kind <= K_WAIT_VECTOR;
           st <= S_WAIT;
           ret <= S_NV_WV;
         end
@@ -727,7 +737,7 @@ module nvr_core #(
         end
         // resolve each active lane with its index
         S_NV_LANE:
-        if (lane_i == cfg_vector_size) begin
+        if (lane_i == cfg_vector_size_r) begin
           st <= S_NV_VMIG;
         end else if (lane_active[lane_i[$clog2(LANES)-1:0]]) begin
           mem_req_valid <= 1'b1;
@@ -814,9 +824,9 @@ module nvr_core #(
           st <= S_TOPUP;
         end
 
-        // top_up_predictions(): at most cfg_predict instructions past the last one snooped
+        // top_up_predictions(): at most cfg_predict_r instructions past the last one snooped
         S_TOPUP:
-        if (psince >= cfg_predict || !cfg_sd || t_cnt == (TW + 1)'(TASKS) || (t_cnt == 0 && !last_valid)) begin
+        if (psince >= cfg_predict_r || !cfg_sd_r || t_cnt == (TW + 1)'(TASKS) || (t_cnt == 0 && !last_valid)) begin
           st <= S_DONE;
         end else begin
           cand <= t_cnt != 0 ? tq[t_head+TW'(t_cnt - 1'b1)] : last_q;
@@ -872,37 +882,34 @@ module nvr_core #(
           sp_b_rows <= words_q[4];
           op_result <= 1'b1;
           st <= S_DONE;
-        end else begin : sn
-          task_t t;
-          /* verilator lint_off UNUSEDSIGNAL */
-          derived_t d;
-          /* verilator lint_on UNUSEDSIGNAL */
-          t = '0;
-          t.words = words_q;
+        end else begin
+          snoop_t <= '0;
+          snoop_t.words <= words_q;
           if (words_q[0][7:0] == OpSpmm) begin
-            t.sp_valid = sp_valid;
-            t.sp_row_ptr = sp_row_ptr;
-            t.sp_col_idx = sp_col_idx;
-            t.sp_b_rows = sp_b_rows;
+            snoop_t.sp_valid <= sp_valid;
+            snoop_t.sp_row_ptr <= sp_row_ptr;
+            snoop_t.sp_col_idx <= sp_col_idx;
+            snoop_t.sp_b_rows <= sp_b_rows;
           end
-          d = derive(t);
-          t.row = d.first_row;
-          snoop_t <= t;
           op_result <= 1'b1;
-          if (!d.ok) begin
-            st <= S_DONE;
-          end else begin
-            // train(): the SD and LBD on both fields, one per cycle
-            sd_obs_valid <= cfg_sd;
-            lbd_obs_valid <= cfg_lbd;
-            obs_key <= {48'd0, words_q[0][7:0], 5'd0, field_word(d.kind, 1'b0)};
-            obs_value <= {32'd0, words_q[field_word(d.kind, 1'b0)]};
-            st <= S_SN_T1;
-          end
+          st <= S_SN_D;
+        end
+        // make_task() on the registered instruction
+        S_SN_D:
+        if (!snd.ok) begin
+          st <= S_DONE;
+        end else begin
+          snoop_t.row <= snd.first_row;
+          // train(): the SD and LBD on both fields, one per cycle
+          sd_obs_valid <= cfg_sd_r;
+          lbd_obs_valid <= cfg_lbd_r;
+          obs_key <= {48'd0, snoop_t.words[0][7:0], 5'd0, field_word(snd.kind, 1'b0)};
+          obs_value <= {32'd0, snoop_t.words[field_word(snd.kind, 1'b0)]};
+          st <= S_SN_T1;
         end
         S_SN_T1: begin
-          sd_obs_valid <= cfg_sd;
-          lbd_obs_valid <= cfg_lbd;
+          sd_obs_valid <= cfg_sd_r;
+          lbd_obs_valid <= cfg_lbd_r;
           obs_key <= {48'd0, snoop_t.words[0][7:0], 5'd0, field_word(snd.kind, 1'b1)};
           obs_value <= {32'd0, snoop_t.words[field_word(snd.kind, 1'b1)]};
           st <= S_SN_T2;
@@ -917,8 +924,8 @@ module nvr_core #(
           logic [63:0] v;
           v = {32'd0, snoop_t.words[field_word(snd.kind, fi)]};
           snoop_t.f_value[fi] <= v;
-          snoop_t.f_iter[fi] <= cfg_lbd && lbd_look_hit ? {23'd0, lbd_look_iteration} : '0;
-          snoop_t.f_start[fi] <= cfg_lbd && lbd_look_hit ? lbd_look_start : v;
+          snoop_t.f_iter[fi] <= cfg_lbd_r && lbd_look_hit ? {23'd0, lbd_look_iteration} : '0;
+          snoop_t.f_start[fi] <= cfg_lbd_r && lbd_look_hit ? lbd_look_start : v;
           fi <= 1'b1;
           if (fi) st <= S_SN_POP;
         end
@@ -938,7 +945,7 @@ module nvr_core #(
           n.base_tag = next_tag;
           rows = snd.row_end - snoop_t.row;
           if (w_cnt != 0 || t_cnt != 0) begin
-            if (same_addresses(w_cnt != 0 ? wq[w_head] : ft, snoop_t)) begin
+            if (oldest_same) begin
               // predicted right: the unit is already running ahead inside it (or past it)
               cnt_predict_hits <= cnt_predict_hits + 1;
               if (w_cnt != 0) begin
@@ -999,7 +1006,7 @@ module nvr_core #(
 
         // ---------------- demand(): the SD streams the NPU's index arrays ----------------
         S_DM:
-        if (!cfg_sd || cfg_index_degree == 0 ||
+        if (!cfg_sd_r || cfg_index_degree_r == 0 ||
             !(did_q == 32'h801 || did_q == 32'h802 || did_q == 32'h803 || did_q == 32'h501 ||
               did_q == 32'h601)) begin
           op_result <= 1'b1;
@@ -1021,13 +1028,13 @@ module nvr_core #(
           l = sd_out_hit ? lp[sd_out_index] : '0;
           a = $signed(l - dline_q) / $signed(sd_out_stride);
           stride_q <= sd_out_stride;
-          lp_cur <= $signed(a) < 0 || $signed(a) > $signed({57'd0, cfg_index_degree}) ? dline_q : l;
+          lp_cur <= $signed(a) < 0 || $signed(a) > $signed({57'd0, cfg_index_degree_r}) ? dline_q : l;
           at_q <= {{(64 - $clog2(SD_ENTRIES)) {1'b0}}, sd_out_index};
           k_q <= 7'd1;
           st <= S_DM_K;
         end
         S_DM_K:
-        if (k_q > cfg_index_degree) begin
+        if (k_q > cfg_index_degree_r) begin
           lp[at_q[$clog2(SD_ENTRIES)-1:0]] <= lp_cur;
           op_result <= 1'b1;
           st <= S_DONE;
