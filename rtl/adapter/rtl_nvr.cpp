@@ -22,7 +22,8 @@ enum kind : unsigned {
   k_wait_bounds = 5,
   k_clear = 7,
   k_position = 8,
-  k_vector = 9
+  k_vector = 9,
+  k_read_vector = 10
 };
 constexpr std::uint64_t guard_cycles = 1'000'000;  // a core that never finishes is a bug, not a hang
 }  // namespace
@@ -158,6 +159,19 @@ bool rtl_nvr_prefetcher::run(unsigned op, time_ps horizon, time_ps event_time) {
           for (unsigned k = 1; k <= c.mem_req_count; ++k) prefetch_index(last + k * line(), cursor());
           ok = m_group_ready <= horizon;
           m_vector_ready = m_group_ready;
+          break;
+        }
+        case k_read_vector: {
+          // the lanes' indices (a lane whose index cannot be read drops out)
+          std::uint32_t mask = 0;
+          for (unsigned i = 0; i < c.mem_req_count && i < 16; ++i) {
+            std::int64_t v = 0;
+            if ((c.mem_req_mask >> i & 1u) != 0 && read_index(addr + 4 * std::uint64_t{i}, v)) {
+              c.mem_rsp_words[i] = static_cast<std::uint32_t>(v);
+              mask |= 1u << i;
+            }
+          }
+          c.mem_rsp_mask = mask;
           break;
         }
         case k_clear:

@@ -51,10 +51,13 @@ module nvr_core #(
     output logic                  mem_req_has_tag,
     output logic                  mem_req_first,    // a K_LOAD starting a group
     output logic [          63:0] mem_req_last,     // K_VECTOR: its last index line
-    output logic [           6:0] mem_req_count,    // K_VECTOR: stream lines after it
+    output logic [           6:0] mem_req_count,    // K_VECTOR: stream lines after it; K_READ_VECTOR: lanes
+    output logic [     LANES-1:0] mem_req_mask,     // K_READ_VECTOR: the lanes to read
     input  logic                  mem_rsp_valid,
     input  logic                  mem_rsp_ok,
     input  logic [          31:0] mem_rsp_data,
+    input  logic [LANES-1:0][31:0] mem_rsp_words,   // K_READ_VECTOR: lane i's index
+    input  logic [     LANES-1:0] mem_rsp_mask,     // K_READ_VECTOR: lane i's index was read
     // prefetch requests: the lines of one vector, the last flagged (a vector with no line: one
     // beat with pf_empty)
     output logic                  pf_valid,
@@ -100,6 +103,8 @@ module nvr_core #(
   // K_STREAM of the count lines after last, then ok when the group's index data is there by the
   // horizon; not ok at the first step that cannot be done
   localparam logic [3:0] K_VECTOR = 4'd9;
+  // K_READ_VECTOR: K_READ of the int32 at addr + 4 i for each lane i of mask below count
+  localparam logic [3:0] K_READ_VECTOR = 4'd10;
   // NPU opcodes and index streams (ip/npu/machine.h)
   localparam logic [7:0] OpGather = 8'h05, OpScatter = 8'h06, OpConfigSparse = 8'h07, OpSpmm = 8'h08;
   localparam logic [1:0] KSpmm = 2'd0, KGather = 2'd1, KScatter = 2'd2;
@@ -358,8 +363,8 @@ module nvr_core #(
     S_IDLE, S_WAIT, S_DONE,
     S_STEP, S_BR_LIMIT, S_BR_L0, S_BR_L0R, S_BR_L1R, S_BR_STREAM, S_BR_READ, S_BR_R0R, S_BR_R1R,
     S_GS_OPEN,
-    S_NV_B, S_NV_L, S_NV_WV, S_NV_N1, S_NV_N2, S_NV_LANE, S_NV_LANER, S_NV_RES1,
-    S_NV_RES2, S_NV_VMIG, S_NV_V1, S_NV_V2, S_NV_EMIT, S_NV_POST,
+    S_NV_B, S_NV_L, S_NV_WV, S_NV_N1, S_NV_N2, S_NV_LANE, S_NV_LANER, S_NV_RES,
+    S_NV_VMIG, S_NV_V1, S_NV_V2, S_NV_EMIT, S_NV_POST,
     S_FIN, S_TOPUP, S_TP_F, S_TP_MK,
     S_SN, S_SN_D, S_SN_T1, S_SN_T2, S_SN_T3, S_SN_F, S_SN_POP, S_SN_CMP, S_SN_POS, S_SN_TRIM, S_SN_LAST,
     S_DM, S_DM_W, S_DM_R, S_DM_K
@@ -371,6 +376,11 @@ module nvr_core #(
   logic [31:0] did_q;
   logic rsp_ok_q;
   logic [31:0] rsp_data_q;
+  localparam int LaneIdxW = $clog2(LANES);
+  logic [LANES-1:0][31:0] rsp_words_q;
+  logic [LANES-1:0] rsp_mask_q;
+  logic [LaneIdxW-1:0] res_p1, res_p2;
+  logic res_p1v, res_p2v;
   logic [63:0] at_q, from_q, to_q, cur_line, last_line, vec_tag, pos0, start_v, lp_cur, stride_q;
   logic [6:0] k_q;
   logic [SizeW-1:0] lane_i;
@@ -512,6 +522,8 @@ module nvr_core #(
           mem_req_valid <= 1'b0;
           rsp_ok_q <= mem_rsp_ok;
           rsp_data_q <= mem_rsp_data;
+          rsp_words_q <= mem_rsp_words;
+          rsp_mask_q <= mem_rsp_mask;
           st <= ret;
         end
 
@@ -735,35 +747,43 @@ module nvr_core #(
           lane_i <= '0;
           st <= S_NV_LANE;
         end
-        // resolve each active lane with its index
-        S_NV_LANE:
-        if (lane_i == cfg_vector_size_r) begin
-          st <= S_NV_VMIG;
-        end else if (lane_active[lane_i[$clog2(LANES)-1:0]]) begin
+        // the indices of the vector's lanes, in one request
+        S_NV_LANE: begin
           mem_req_valid <= 1'b1;
-          mem_req_kind <= K_READ;
-          mem_req_addr <= fd.index_base + ((pos0 + {{(64 - SizeW) {1'b0}}, lane_i}) << 2);
+          mem_req_kind <= K_READ_VECTOR;
+          mem_req_addr <= fd.index_base + (pos0 << 2);
+          mem_req_count <= 7'(cfg_vector_size_r);
+          mem_req_mask <= lane_active;
           st <= S_WAIT;
           ret <= S_NV_LANER;
-        end else begin
-          lane_i <= lane_i + 1;
         end
-        S_NV_LANER:
-        if (!rsp_ok_q) begin
-          lane_active[lane_i[$clog2(LANES)-1:0]] <= 1'b0;
-          lane_i <= lane_i + 1;
-          st <= S_NV_LANE;
-        end else begin
-          scd_res_valid <= 1'b1;
-          scd_res_index <= {{32{rsp_data_q[31]}}, rsp_data_q};
-          st <= S_NV_RES1;
+        S_NV_LANER: begin
+          // a lane whose index cannot be read is masked
+          lane_active <= lane_active & rsp_mask_q;
+          lane_i <= '0;
+          res_p1v <= 1'b0;
+          res_p2v <= 1'b0;
+          st <= S_NV_RES;
         end
-        S_NV_RES1: st <= S_NV_RES2;
-        S_NV_RES2: begin
-          lane_active[lane_i[$clog2(LANES)-1:0]] <= scd_res_out_active;
-          lane_addr[lane_i[$clog2(LANES)-1:0]] <= scd_res_address;
-          lane_i <= lane_i + 1;
-          st <= S_NV_LANE;
+        // resolve the active lanes through the SCD, one a cycle, pipelined: a lane's address is
+        // out two edges after its index goes in
+        S_NV_RES: begin
+          if (res_p2v) begin
+            lane_active[res_p2] <= scd_res_out_active;
+            lane_addr[res_p2] <= scd_res_address;
+          end
+          res_p2 <= res_p1;
+          res_p2v <= res_p1v;
+          if (lane_i != cfg_vector_size_r) begin
+            res_p1 <= lane_i[LaneIdxW-1:0];
+            res_p1v <= lane_active[lane_i[LaneIdxW-1:0]];
+            scd_res_valid <= lane_active[lane_i[LaneIdxW-1:0]];
+            scd_res_index <= {{32{rsp_words_q[lane_i[LaneIdxW-1:0]][31]}}, rsp_words_q[lane_i[LaneIdxW-1:0]]};
+            lane_i <= lane_i + 1;
+          end else begin
+            res_p1v <= 1'b0;
+            if (!res_p1v && !res_p2v) st <= S_NV_VMIG;
+          end
         end
         S_NV_VMIG: begin
           vmig_valid <= 1'b1;
