@@ -106,8 +106,8 @@ module nvr_core #(
   // K_READ_VECTOR: K_READ of the int32 at addr + 4 i for each lane i of mask below count
   localparam logic [3:0] K_READ_VECTOR = 4'd10;
   // NPU opcodes and index streams (ip/npu/machine.h)
-  localparam logic [7:0] OpGather = 8'h05, OpScatter = 8'h06, OpConfigSparse = 8'h07, OpSpmm = 8'h08;
-  localparam logic [1:0] KSpmm = 2'd0, KGather = 2'd1, KScatter = 2'd2;
+  localparam logic [7:0] OpConfigSparse = 8'h07, OpSpmm = 8'h08;
+  localparam logic [1:0] KSpmm = 2'd0;  // (1 gather, 2 scatter)
   localparam logic [63:0] Line = 64'(LINE_BYTES);
   localparam logic [63:0] LineMask = ~(Line - 64'd1);
 
@@ -139,48 +139,8 @@ module nvr_core #(
 
   // Helpers on whole instructions: each reads only some of the fields.
   /* verilator lint_off UNUSEDSIGNAL */
-  // make_task(): the chain an instruction walks.
-  function automatic derived_t derive(task_t t);
-    derived_t d;
-    logic [7:0] op;
-    logic acc, gather;
-    op = t.words[0][7:0];
-    gather = op == OpGather;
-    acc = t.words[6][31];
-    d = '0;
-    if (op == OpSpmm) begin
-      d.kind = KSpmm;
-      d.index_base = {32'd0, t.sp_col_idx};
-      d.target_base = {32'd0, t.words[1]};
-      d.target_stride = {32'd0, t.words[2]};
-      d.target_bytes = t.words[6];
-      d.bound = {32'd0, t.sp_b_rows};
-      d.first_row = {32'd0, t.words[3]};
-      d.row_end = {32'd0, t.words[3]} + {32'd0, t.words[4]};
-      d.ok = t.sp_valid && t.words[4] != 0 && t.words[6] != 0;
-    end else if (op == OpGather || op == OpScatter) begin
-      d.kind = gather ? KGather : KScatter;
-      d.index_base = {32'd0, t.words[1]};
-      d.target_base = {32'd0, t.words[3]};
-      d.target_stride = {32'd0, t.words[5]};
-      // table rows: scratchpad int8, accumulator int32 (gather with i8: int8)
-      d.target_bytes = acc && !(gather && t.words[0][8]) ? t.words[7] << 2 : t.words[7];
-      d.bound = {32'd0, t.words[4]};
-      d.first_row = '0;
-      d.row_end = {32'd0, t.words[2]};
-      d.ok = t.words[2] != 0 && t.words[7] != 0;
-    end
-    return d;
-  endfunction
 
-  // same_addresses(): the fields that decide which lines an instruction reads
-  function automatic logic same_addresses(derived_t da, derived_t db, logic [31:0] row_ptr_a,
-                                          logic [31:0] row_ptr_b);
-    return da.kind == db.kind && da.index_base == db.index_base && da.target_base == db.target_base &&
-        da.target_stride == db.target_stride && da.target_bytes == db.target_bytes &&
-        da.bound == db.bound && da.first_row == db.first_row && da.row_end == db.row_end &&
-        row_ptr_a == row_ptr_b;
-  endfunction
+  // same_addresses(): oldest_same below
 
   function automatic logic [2:0] field_word(logic [1:0] kind, logic f);
     return f ? (kind == KSpmm ? 3'd3 : 3'd6) : 3'd1;
@@ -395,28 +355,57 @@ module nvr_core #(
   derived_t fd, cd, snd;  // the fields each user needs
   /* verilator lint_on UNUSEDSIGNAL */
   logic fslot;
-  always_comb begin
-    ft = tq[t_head];
-    fd = derive(ft);
-    fslot = fd.kind != KSpmm;
-    cd = derive(cand);
-    snd = derive(snoop_t);
-  end
+  // make_task() of the records the machine reads: decoders, not functions, so a simulator keeps
+  // no wide temporaries for them
+  assign ft = tq[t_head];
+  nvr_task_decode front_decode (
+      .words(ft.words),
+      .sp_valid(ft.sp_valid),
+      .sp_col_idx(ft.sp_col_idx),
+      .sp_b_rows(ft.sp_b_rows),
+      .d(fd)
+  );
+  nvr_task_decode cand_decode (
+      .words(cand.words),
+      .sp_valid(cand.sp_valid),
+      .sp_col_idx(cand.sp_col_idx),
+      .sp_b_rows(cand.sp_b_rows),
+      .d(cd)
+  );
+  nvr_task_decode snoop_decode (
+      .words(snoop_t.words),
+      .sp_valid(snoop_t.sp_valid),
+      .sp_col_idx(snoop_t.sp_col_idx),
+      .sp_b_rows(snoop_t.sp_b_rows),
+      .d(snd)
+  );
+  assign fslot = fd.kind != KSpmm;
+
   // tag_of(): the walk-order number of a row of the front instruction
   function automatic logic [63:0] tag_of(logic [63:0] row);
     return ft.base_tag + (row - fd.first_row);
   endfunction
   // the oldest prediction not confirmed yet, against the snooped instruction
-  task_t oldest;
+  /* verilator lint_off UNUSEDSIGNAL */
+  task_t oldest;  // its words and row_ptr
+  /* verilator lint_on UNUSEDSIGNAL */
   /* verilator lint_off UNUSEDSIGNAL */
   derived_t oldest_d;
   /* verilator lint_on UNUSEDSIGNAL */
   logic oldest_same;
-  always_comb begin
-    oldest = w_cnt != 0 ? wq[w_head] : ft;
-    oldest_d = derive(oldest);
-    oldest_same = same_addresses(oldest_d, snd, oldest.sp_row_ptr, snoop_t.sp_row_ptr);
-  end
+  assign oldest = w_cnt != 0 ? wq[w_head] : ft;
+  nvr_task_decode oldest_decode (
+      .words(oldest.words),
+      .sp_valid(oldest.sp_valid),
+      .sp_col_idx(oldest.sp_col_idx),
+      .sp_b_rows(oldest.sp_b_rows),
+      .d(oldest_d)
+  );
+  assign oldest_same = oldest_d.kind == snd.kind && oldest_d.index_base == snd.index_base &&
+      oldest_d.target_base == snd.target_base && oldest_d.target_stride == snd.target_stride &&
+      oldest_d.target_bytes == snd.target_bytes && oldest_d.bound == snd.bound &&
+      oldest_d.first_row == snd.first_row && oldest_d.row_end == snd.row_end &&
+      oldest.sp_row_ptr == snoop_t.sp_row_ptr;
   assign scd_slot = fslot;
   assign op_ready = st == S_IDLE;
 
@@ -1087,3 +1076,4 @@ module nvr_core #(
   logic unused;
   assign unused = ^{sd_look_hit, sd_look_index};
 endmodule
+
