@@ -320,7 +320,7 @@ module nvr_core #(
   logic [63:0] scd_vec_pos_q[2], scd_end_q[2];
 
   typedef enum logic [5:0] {
-    S_IDLE, S_WAIT, S_DONE,
+    S_IDLE, S_WAIT, S_FLUSHED,
     S_STEP, S_BR_LIMIT, S_BR_L0, S_BR_L0R, S_BR_L1R, S_BR_STREAM, S_BR_READ, S_BR_R0R, S_BR_R1R,
     S_GS_OPEN,
     S_NV_B, S_NV_L, S_NV_WV, S_NV_N1, S_NV_N2, S_NV_LANE, S_NV_LANER, S_NV_RES,
@@ -500,7 +500,7 @@ module nvr_core #(
               last_valid <= 1'b0;
               row_open <= 1'b0;
               op_result <= 1'b1;
-              st <= S_DONE;
+              st <= S_FLUSHED;
             end
           endcase
         end
@@ -522,10 +522,12 @@ module nvr_core #(
           // no chain detector: nothing to walk
           t_cnt <= '0;
           op_result <= 1'b0;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else if (t_cnt == 0) begin
           op_result <= 1'b0;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else if (!row_open) begin
           if ($signed(ft.row) >= $signed(fd.row_end)) st <= S_FIN;
           else if (fd.kind == KSpmm) st <= S_BR_LIMIT;
@@ -556,7 +558,8 @@ module nvr_core #(
           end
           row_open <= 1'b0;
           op_result <= 1'b1;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else if (fslot) begin
           // gather / scatter: the bounds before the distance limit (spmm: K_VECTOR waits for them)
           mem_req_valid <= 1'b1;
@@ -571,7 +574,8 @@ module nvr_core #(
         S_GS_OPEN: begin
           row_open <= 1'b1;
           op_result <= 1'b1;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end
 
         // begin_row(): the row's bounds row_ptr[i], row_ptr[i + 1]
@@ -581,7 +585,8 @@ module nvr_core #(
             cnt_distance_stalls <= cnt_distance_stalls + 1;
             dist_blocked <= 1'b1;
             op_result <= 1'b0;
-            st <= S_DONE;
+            op_done <= 1'b1;
+          st <= S_IDLE;
           end else if (dist_blocked) begin
             dist_blocked <= 1'b0;
             mem_req_valid <= 1'b1;
@@ -604,7 +609,8 @@ module nvr_core #(
         S_BR_L0R:
         if (!rsp_ok_q) begin
           op_result <= 1'b0;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else if (line_of(at_q + 4) != line_of(at_q)) begin
           mem_req_valid <= 1'b1;
           mem_req_kind <= K_LOAD;
@@ -618,7 +624,8 @@ module nvr_core #(
         S_BR_L1R:
         if (!rsp_ok_q) begin
           op_result <= 1'b0;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin
           st <= S_BR_STREAM;
         end
@@ -679,7 +686,8 @@ module nvr_core #(
         S_NV_B:
         if (!rsp_ok_q) begin
           op_result <= 1'b0;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin : nv_b
           logic [63:0] f, t;
           f = scd_vec_pos_q[fslot];
@@ -694,7 +702,8 @@ module nvr_core #(
             cnt_distance_stalls <= cnt_distance_stalls + 1;
             dist_blocked <= 1'b1;
             op_result <= 1'b0;
-            st <= S_DONE;
+            op_done <= 1'b1;
+          st <= S_IDLE;
           end else if (fslot && dist_blocked) begin
             dist_blocked <= 1'b0;
             mem_req_valid <= 1'b1;
@@ -722,7 +731,8 @@ module nvr_core #(
         S_NV_WV:
         if (!rsp_ok_q) begin
           op_result <= 1'b0;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin
           scd_cmd_valid <= 1'b1;
           scd_cmd_op <= 2'd2;  // next
@@ -814,7 +824,8 @@ module nvr_core #(
                 (3 * cnt_lines_per_row_x16 + (64'd16 * {{(64 - CountW) {1'b0}}, count_q}) / active + 2) / 4;
           end
           op_result <= 1'b1;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end
 
         // finish_task(): the front instruction is walked
@@ -836,7 +847,8 @@ module nvr_core #(
         // top_up_predictions(): at most cfg_predict_r instructions past the last one snooped
         S_TOPUP:
         if (psince >= cfg_predict_r || !cfg_sd_r || t_cnt == (TW + 1)'(TASKS) || (t_cnt == 0 && !last_valid)) begin
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin
           cand <= t_cnt != 0 ? tq[t_head+TW'(t_cnt - 1'b1)] : last_q;
           fi <= 1'b0;
@@ -863,7 +875,8 @@ module nvr_core #(
         end
         S_TP_MK:
         if (!moved || !cd.ok) begin
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin : tp_mk
           task_t n;
           logic [63:0] rows;
@@ -890,7 +903,8 @@ module nvr_core #(
           sp_col_idx <= words_q[2];
           sp_b_rows <= words_q[4];
           op_result <= 1'b1;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin
           snoop_t <= '0;
           snoop_t.words <= words_q;
@@ -906,7 +920,8 @@ module nvr_core #(
         // make_task() on the registered instruction
         S_SN_D:
         if (!snd.ok) begin
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin
           snoop_t.row <= snd.first_row;
           // train(): the SD and LBD on both fields, one per cycle
@@ -1019,7 +1034,8 @@ module nvr_core #(
             !(did_q == 32'h801 || did_q == 32'h802 || did_q == 32'h803 || did_q == 32'h501 ||
               did_q == 32'h601)) begin
           op_result <= 1'b1;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin
           sd_obs_valid <= 1'b1;
           obs_key <= {32'd1, did_q};
@@ -1030,7 +1046,8 @@ module nvr_core #(
         S_DM_R:
         if (!sd_out_confident || sd_out_stride == 0) begin
           op_result <= 1'b1;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin : dm_r
           // restart the stream when the NPU left the window the last prefetches cover
           logic [63:0] l, a;
@@ -1046,7 +1063,8 @@ module nvr_core #(
         if (k_q > cfg_index_degree_r) begin
           lp[at_q[$clog2(SD_ENTRIES)-1:0]] <= lp_cur;
           op_result <= 1'b1;
-          st <= S_DONE;
+          op_done <= 1'b1;
+          st <= S_IDLE;
         end else begin
           k_q <= k_q + 1;
           if (!(($signed(stride_q) > 0 && $signed(dm_target) <= $signed(lp_cur)) ||
@@ -1060,7 +1078,8 @@ module nvr_core #(
           end
         end
 
-        S_DONE: begin
+        // a flush ends a cycle after it is taken, so two operations' op_done never touch
+        S_FLUSHED: begin
           op_done <= 1'b1;
           st <= S_IDLE;
         end
