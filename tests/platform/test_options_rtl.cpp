@@ -35,6 +35,12 @@ TEST(options_rtl, tlm_by_default) {
   EXPECT_EQ(config->soc.rtl_vcd, "");
 }
 
+// Without the RTL (-DNVR_RTL=OFF) --nvr=rtl is refused, saying why.
+#ifndef NVR_HAVE_RTL
+TEST(options_rtl, rtl_needs_a_build_with_the_rtl) {
+  expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--nvr=rtl"}, "this build has no RTL");
+}
+#else
 TEST(options_rtl, rtl_from_the_command_line_and_a_config_file) {
   auto config = parse_rtl({"fw.elf", "--prefetcher", "nvr", "--nvr=rtl", "--rtl-vcd", "core.vcd"});
   ASSERT_TRUE(config);
@@ -55,16 +61,22 @@ TEST(options_rtl, rtl_from_the_command_line_and_a_config_file) {
   std::remove(name);
 }
 
+#endif
+
 TEST(options_rtl, bad_values_are_clear_errors) {
   expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--nvr", "verilog"},
                          "--nvr: 'verilog' is not tlm or rtl");
   expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--nvr", ""}, "--nvr: '' is not tlm or rtl");
+#ifdef NVR_HAVE_RTL
   expect_rtl_usage_error({"fw.elf", "--nvr=rtl"}, "--nvr=rtl: only --prefetcher nvr has an RTL core");
   expect_rtl_usage_error({"fw.elf", "--prefetcher", "dvr", "--nvr=rtl"}, "only --prefetcher nvr");
+#endif
   expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--rtl-vcd", "a.vcd"},
                          "--rtl-vcd: needs --nvr=rtl");
+#ifdef NVR_HAVE_RTL
   expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--nvr=rtl", "--rtl-vcd", ""},
                          "--rtl-vcd: needs a file name");
+#endif
   char name[] = "/tmp/nvr-vp-options-rtl-XXXXXX";
   const int fd = mkstemp(name);
   ASSERT_GE(fd, 0);
