@@ -232,6 +232,12 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
       "gdb-wait", po::bool_switch(), "halt at reset until a debugger connects (needs --gdb)")(
       "trace-insn", po::value<std::string>()->value_name("FILE"),
       "write every retired instruction (time, pc, word, disassembly, registers written) to FILE");
+  // RTL co-simulation (#7).
+  m_file_options.add_options()(
+      "nvr", po::value<std::string>()->default_value("tlm")->value_name("tlm|rtl"),
+      "the NVR of --prefetcher nvr: the TLM model or the verilated RTL core (rtl/nvr/nvr_core.sv)")(
+      "rtl-vcd", po::value<std::string>()->value_name("FILE"),
+      "write the RTL core's own waveform to FILE (needs --nvr=rtl; time in core cycles)");
   add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "config", po::value<std::string>()->value_name("FILE"),
       "read settings from FILE (one `name = value` per line, the long option names; the command line wins)");
@@ -381,6 +387,22 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
         "--prefetcher oracle: needs the future demand sequence; record a trace first with "
         "--trace-npu-memory FILE (any other prefetcher), then run with --prefetcher oracle "
         "--oracle-trace FILE");
+  }
+
+  // RTL co-simulation.
+  const std::string nvr = text("nvr");
+  if (nvr != "tlm" && nvr != "rtl") throw usage_error("--nvr: '" + nvr + "' is not tlm or rtl");
+  config.soc.nvr_rtl = nvr == "rtl";
+#ifndef NVR_HAVE_RTL
+  if (config.soc.nvr_rtl)
+    throw usage_error("--nvr=rtl: this build has no RTL (configured with -DNVR_RTL=OFF)");
+#endif
+  if (config.soc.nvr_rtl && config.soc.npu.memory.prefetcher != "nvr")
+    throw usage_error("--nvr=rtl: only --prefetcher nvr has an RTL core");
+  if (values.count("rtl-vcd")) {
+    config.soc.rtl_vcd = text("rtl-vcd");
+    if (config.soc.rtl_vcd.empty()) throw usage_error("--rtl-vcd: needs a file name");
+    if (!config.soc.nvr_rtl) throw usage_error("--rtl-vcd: needs --nvr=rtl");
   }
 
   // Debugging and the instruction trace.

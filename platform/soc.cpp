@@ -4,9 +4,25 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ip/nvr/runahead.h"
+#ifdef NVR_HAVE_RTL
+#include "rtl/adapter/rtl_nvr.h"
+#endif
+
 namespace nvr::platform {
 
 namespace {
+// --nvr=rtl: the RTL core behind its adapter, with the TLM's parameters.
+std::unique_ptr<mem::prefetcher> make_rtl_nvr(const soc_config& config) {
+#ifdef NVR_HAVE_RTL
+  return std::make_unique<rtl::rtl_nvr_prefetcher>(
+      runahead::parse_nvr_config(config.npu.memory.prefetcher_params), config.rtl_vcd);
+#else
+  (void)config;
+  throw std::invalid_argument("--nvr=rtl: this build has no RTL (configured with -DNVR_RTL=OFF)");
+#endif
+}
+
 npu::npu_config npu_settings(const soc_config& config) {
   npu::npu_config c = config.npu;
   c.dram_base = NVR_DRAM_BASE;
@@ -61,8 +77,11 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
   cpu.irq_external.bind(irq_external);
 
   if (runahead::is_runahead(config.npu.memory.prefetcher)) {
-    nvr = std::make_unique<runahead::runahead_unit>("nvr", config.npu.memory.prefetcher,
-                                                    config.npu.memory.prefetcher_params);
+    if (config.nvr_rtl)
+      nvr = std::make_unique<runahead::runahead_unit>("nvr", make_rtl_nvr(config));
+    else
+      nvr = std::make_unique<runahead::runahead_unit>("nvr", config.npu.memory.prefetcher,
+                                                      config.npu.memory.prefetcher_params);
     npu.memory().attach_prefetcher(&nvr->engine());
     npu.nvr_snoop.bind(nvr->snoop);
   }

@@ -38,6 +38,9 @@ struct soc_config {
   std::string uart_output;                                              // empty: standard output
   npu::npu_config npu;               // dram_base / dram_size are taken from the DRAM above
   cpu::rv32_debug_config cpu_debug;  // GDB stub and instruction trace (off by default)
+  // --nvr=rtl: the NVR is the verilated RTL core (rtl/) instead of the TLM; --rtl-vcd its waveform.
+  bool nvr_rtl = false;
+  std::string rtl_vcd;
 };
 
 class soc : public sc_core::sc_module {

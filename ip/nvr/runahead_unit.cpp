@@ -15,6 +15,16 @@ runahead_unit::runahead_unit(const sc_core::sc_module_name& name, const std::str
     throw std::invalid_argument("runahead unit: '" + prefetcher +
                                 "' is not a runahead prefetcher (nvr, dvr)");
   m_engine = mem::prefetcher_factory::instance().make(prefetcher, params);
+  publish();
+}
+
+runahead_unit::runahead_unit(const sc_core::sc_module_name& name, std::unique_ptr<mem::prefetcher> engine)
+    : sc_module(name), m_engine(std::move(engine)) {
+  if (!m_engine) throw std::invalid_argument("runahead unit: no prefetcher");
+  publish();
+}
+
+void runahead_unit::publish() {
   snoop.bind(*this);
   m_engine->enable_tracing(std::string(this->name()));
   m_stats = std::make_unique<stats::publication>(

@@ -25,6 +25,8 @@ class runahead_unit : public sc_core::sc_module, public snoop_if {
   // std::invalid_argument for a name that is not a runahead prefetcher or bad parameters.
   runahead_unit(const sc_core::sc_module_name& name, const std::string& prefetcher,
                 const mem::prefetcher_params& params);
+  // With an engine built elsewhere (the RTL core behind its adapter, --nvr=rtl).
+  runahead_unit(const sc_core::sc_module_name& name, std::unique_ptr<mem::prefetcher> engine);
 
   mem::prefetcher& engine() { return *m_engine; }
 
@@ -32,6 +34,7 @@ class runahead_unit : public sc_core::sc_module, public snoop_if {
   void enable(mem::time_ps time, bool on) override { m_engine->on_enable(time, on); }
 
  private:
+  void publish();
   std::unique_ptr<mem::prefetcher> m_engine;
   std::unique_ptr<stats::publication> m_stats;
 };

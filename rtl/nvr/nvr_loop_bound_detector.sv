@@ -34,7 +34,15 @@ module nvr_loop_bound_detector #(
     output logic [        1:0] out_confidence,
     output logic               out_trip_valid,
     output logic               out_wraps,
-    output logic [   OccW-1:0] occupancy         // valid entries
+    output logic [   OccW-1:0] occupancy,        // valid entries
+    // find(): a read of the entry of look_key, no update (the NVR core's prediction)
+    input  logic [  KEY_W-1:0] look_key,
+    output logic               look_hit,
+    output logic [VALUE_W-1:0] look_start,
+    output logic [VALUE_W-1:0] look_start_delta,
+    output logic [        8:0] look_iteration,
+    output logic               look_trip_valid,  // trip_count(): confidence >= 2 and EWMA > 0
+    output logic [        8:0] look_trip
 );
   import nvr_pkg::*;
   localparam logic [8:0] MaxCount = 9'd511;
@@ -153,6 +161,22 @@ module nvr_loop_bound_detector #(
       // iteration + 1 >= trip, in 10 bits so 511 + 1 does not wrap
       out_wraps <= n_conf >= 2'd2 && n_ewma != 9'd0 && {1'b0, n_iteration} + 10'd1 >= {1'b0, n_ewma};
     end
+  end
+
+  logic [IdxW-1:0] look_index;
+  always_comb begin
+    look_hit = 1'b0;
+    look_index = '0;
+    for (int i = 0; i < ENTRIES; i++)
+      if (!look_hit && valid_q[i] && key_q[i] == look_key) begin
+        look_hit = 1'b1;
+        look_index = IdxW'(i);
+      end
+    look_start = start_q[look_index];
+    look_start_delta = start_delta_q[look_index];
+    look_iteration = iteration_q[look_index];
+    look_trip = ewma_q[look_index];
+    look_trip_valid = look_hit && conf_q[look_index] >= 2'd2 && ewma_q[look_index] != 9'd0;
   end
 
   always_comb begin

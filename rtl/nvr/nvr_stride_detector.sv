@@ -29,7 +29,13 @@ module nvr_stride_detector #(
     output logic [        1:0] out_prefetch_confidence,
     output logic [VALUE_W-1:0] out_last_prediction,
     output logic               out_confident,            // predict(): seen and confidence >= 2
-    output logic [   OccW-1:0] occupancy                 // valid entries
+    output logic [   OccW-1:0] occupancy,                // valid entries
+    // find(): a read of the entry of look_key, no update (the NVR core's prediction)
+    input  logic [  KEY_W-1:0] look_key,
+    output logic               look_hit,
+    output logic [   IdxW-1:0] look_index,
+    output logic [VALUE_W-1:0] look_stride,
+    output logic               look_confident            // confident(): seen and confidence >= 2
 );
   import nvr_pkg::*;
   logic [ENTRIES-1:0] valid_q;
@@ -120,6 +126,18 @@ module nvr_stride_detector #(
       out_last_prediction <= n_prediction;
       out_confident <= n_seen && n_conf >= 2'd2;
     end
+  end
+
+  always_comb begin
+    look_hit = 1'b0;
+    look_index = '0;
+    for (int i = 0; i < ENTRIES; i++)
+      if (!look_hit && valid_q[i] && key_q[i] == look_key) begin
+        look_hit = 1'b1;
+        look_index = IdxW'(i);
+      end
+    look_stride = stride_q[look_index];
+    look_confident = look_hit && seen_q[look_index] && conf_q[look_index] >= 2'd2;
   end
 
   always_comb begin

@@ -30,42 +30,18 @@ module nvr_vector_generator #(
   localparam logic [63:0] LineMask = ~(64'(LINE_BYTES) - 64'd1);
   localparam int IdxW = $clog2(2 * LANES);
 
-  // Candidates: lane i's first line at 2i, its second (when different) at 2i + 1.
-  logic [63:0] candidate[2 * LANES];
-  logic [2 * LANES-1:0] present, keep;
-  logic [63:0] span;
-  logic [CountW-1:0] count;
-  logic [LaneW-1:0] active_count;
-  logic [LANES-1:0] lane_active;
-  logic [63:0] lines[2 * LANES];
+  // Candidates: lane i's first line at 2i, its second (when different) at 2i + 1. Computed in the
+  // registers' process, only when a vector comes: the same logic, but a simulator does not
+  // evaluate it on the cycles without one (the NVR core's verilated model steps many of those).
   wire bytes_ok = vec_bytes <= 32'(LINE_BYTES);
-  always_comb begin
-    span = vec_bytes == 32'd0 ? 64'd0 : 64'(vec_bytes) - 64'd1;
-    active_count = '0;
-    for (int i = 0; i < LANES; i++) begin
-      lane_active[i] = vec_active[i] && 32'(i) < 32'(vec_lanes);
-      candidate[2*i] = vec_address[i] & LineMask;
-      candidate[2*i+1] = (vec_address[i] + span) & LineMask;
-      present[2*i] = lane_active[i];
-      present[2*i+1] = lane_active[i] && candidate[2*i+1] != candidate[2*i];
-      active_count = active_count + LaneW'(lane_active[i]);
-    end
-    // A line is kept at its first appearance only.
-    for (int k = 0; k < 2 * LANES; k++) begin
-      keep[k] = present[k];
-      for (int j = 0; j < k; j++) if (present[j] && candidate[j] == candidate[k]) keep[k] = 1'b0;
-    end
-    count = '0;
-    for (int k = 0; k < 2 * LANES; k++) lines[k] = '0;
-    for (int k = 0; k < 2 * LANES; k++) begin
-      if (keep[k]) begin
-        lines[IdxW'(count)] = candidate[k];  // count < 2 * LANES here
-        count = count + 1'b1;
-      end
-    end
-  end
-
-  always_ff @(posedge clk) begin
+  always_ff @(posedge clk) begin : generate_lines
+    logic [63:0] candidate[2 * LANES];
+    logic [2 * LANES-1:0] present, keep;
+    logic [63:0] span;
+    logic [CountW-1:0] count;
+    logic [LaneW-1:0] active_count;
+    logic [LANES-1:0] lane_active;
+    logic [63:0] lines[2 * LANES];
     if (!rst_n || clear) begin
       out_valid <= 1'b0;
       bytes_error <= 1'b0;
@@ -76,19 +52,39 @@ module nvr_vector_generator #(
     end else begin
       out_valid <= vec_valid;
       bytes_error <= vec_valid && !bytes_ok;
-      if (vec_valid && bytes_ok) begin
-        vectors <= vectors + 64'd1;
-        active_lanes <= active_lanes + 64'(active_count);
-        masked_lanes <= masked_lanes + 64'(vec_lanes) - 64'(active_count);
-        line_count <= line_count + 64'(count);
+      if (vec_valid) begin
+        span = vec_bytes == 32'd0 ? 64'd0 : 64'(vec_bytes) - 64'd1;
+        active_count = '0;
+        for (int i = 0; i < LANES; i++) begin
+          lane_active[i] = vec_active[i] && 32'(i) < 32'(vec_lanes);
+          candidate[2*i] = vec_address[i] & LineMask;
+          candidate[2*i+1] = (vec_address[i] + span) & LineMask;
+          present[2*i] = lane_active[i];
+          present[2*i+1] = lane_active[i] && candidate[2*i+1] != candidate[2*i];
+          active_count = active_count + LaneW'(lane_active[i]);
+        end
+        // A line is kept at its first appearance only.
+        for (int k = 0; k < 2 * LANES; k++) begin
+          keep[k] = present[k];
+          for (int j = 0; j < k; j++) if (present[j] && candidate[j] == candidate[k]) keep[k] = 1'b0;
+        end
+        count = '0;
+        for (int k = 0; k < 2 * LANES; k++) lines[k] = '0;
+        for (int k = 0; k < 2 * LANES; k++) begin
+          if (keep[k]) begin
+            lines[IdxW'(count)] = candidate[k];  // count < 2 * LANES here
+            count = count + 1'b1;
+          end
+        end
+        if (bytes_ok) begin
+          vectors <= vectors + 64'd1;
+          active_lanes <= active_lanes + 64'(active_count);
+          masked_lanes <= masked_lanes + 64'(vec_lanes) - 64'(active_count);
+          line_count <= line_count + 64'(count);
+        end
+        out_count <= bytes_ok ? count : '0;
+        out_lines <= lines;
       end
-    end
-  end
-
-  always_ff @(posedge clk) begin
-    if (vec_valid) begin
-      out_count <= bytes_ok ? count : '0;
-      out_lines <= lines;
     end
   end
 endmodule
