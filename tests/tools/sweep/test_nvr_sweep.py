@@ -4,7 +4,7 @@
     test_nvr_sweep.py TOOL WORKDIR NVR_VP OCC_IMAGE_GENERATOR TEST
 
 TEST: end_to_end (a tiny sweep: rows, params, metrics against the statistics, CSV, a second
-invocation runs nothing), images (a seed axis makes one image per seed), resume (a sweep killed
+invocation runs nothing; the progress bar on a terminal), images (a seed axis makes one image per seed), resume (a sweep killed
 after its first results, and the --stop-after hook: finished runs are not run again, the table is
 complete), failing_runs (a failed and a timed-out run are rows, exit 1), parallel (the job list run
 by GNU parallel gives the local pool's table), slurm (the array script's range and line selection),
@@ -122,6 +122,32 @@ class end_to_end(unittest.TestCase):
         self.assertEqual(table(out), t)
         for rid, m in mtimes.items():
             self.assertEqual(os.stat(os.path.join(out, "runs", rid, "result.json")).st_mtime_ns, m)
+
+
+    def test_progress_on_a_terminal(self):
+        # stderr a terminal: one bar redrawn in place with count, failures and ETA.
+        import pty
+        work = fresh("tty")
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([sys.executable, TOOL, "--nvr-vp", VP, write_grid(work, TINY), "--out",
+                                 os.path.join(work, "out")], stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        text = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            text += chunk
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=50), 0)
+        text = text.decode(errors="replace")
+        print(text)
+        self.assertIn("\r\x1b[K[", text)
+        self.assertIn("2/2  0 failed  ETA 0:00", text)
+        self.assertNotIn("[1/2,", text)  # not the plain lines
 
 
 class images(unittest.TestCase):
