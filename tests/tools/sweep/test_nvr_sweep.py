@@ -360,7 +360,7 @@ class slurm(unittest.TestCase):
 
 
 class malformed(unittest.TestCase):
-    def expect(self, grid_text, fragment, *extra):
+    def expect(self, grid_text, fragment, *extra, notes=0):
         work = fresh("malformed")
         args = list(extra)
         if grid_text is not None:
@@ -369,9 +369,9 @@ class malformed(unittest.TestCase):
         res = sweep(*args, "--out", out)
         self.assertEqual(res.returncode, 64, grid_text)
         lines = res.stderr.strip().splitlines()
-        self.assertEqual(len(lines), 1, res.stderr)
-        self.assertTrue(lines[0].startswith("nvr-sweep: "), lines[0])
-        self.assertIn(fragment, lines[0])
+        self.assertEqual(len(lines), 1 + notes, res.stderr)  # notes: progress lines before the error
+        self.assertTrue(lines[-1].startswith("nvr-sweep: "), lines[-1])
+        self.assertIn(fragment, lines[-1])
         self.assertFalse(os.path.exists(os.path.join(out, "runs")), "nothing ran")
 
     def test_bad_toml(self):
@@ -422,6 +422,31 @@ class malformed(unittest.TestCase):
         self.expect('[axes]\nprefetcher = ["none"]\n', "cannot run nvr-vp", "--nvr-vp", "/no/such/nvr-vp")
         self.expect(None, "holds no sweep", "--collect", os.path.join(WORK, "nowhere"))
         self.expect('[axes]\nprefetcher = ["none"]\n', "-j", "-j", "0")
+        self.expect(None, "no usable job.json", "--run-one", os.path.join(WORK, "nowhere"))
+
+    def test_image_generator_fails(self):
+        self.expect('[axes]\nworkload = ["occ"]\nseed = [1]\n[images]\nocc = "false {image}"\n',
+                    "[images] occ seed 1:", notes=1)
+        self.expect('include = [{workload = "det", seed = 1}]\n[axes]\nworkload = ["occ"]\nseed = [1]\n[images]\n'
+                    'occ = "gen -o {image}"\n', "no generator for workload 'det'")
+
+    def test_unwritable(self):
+        # Root ignores permissions: a directory where a file must go, or a file where a folder must.
+        work = fresh("unwritable")
+        grid = write_grid(work, TINY)
+        blocker = os.path.join(work, "file")
+        open(blocker, "w").close()
+        res = sweep(grid, "--out", os.path.join(blocker, "out"))
+        self.assertEqual(res.returncode, 64)
+        self.assertIn("--out: cannot create", res.stderr)
+        res = sweep(grid, "--out", os.path.join(work, "out"), "--emit", "parallel", os.path.join(blocker, "jobs"))
+        self.assertEqual(res.returncode, 74)
+        self.assertIn("cannot write", res.stderr)
+        out = os.path.join(work, "out")
+        os.makedirs(os.path.join(out, "table.json"))
+        res = sweep(grid, "--out", out)
+        self.assertEqual(res.returncode, 74)
+        self.assertIn("cannot write the table", res.stderr)
 
 
 if __name__ == "__main__":
