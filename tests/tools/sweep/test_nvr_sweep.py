@@ -4,11 +4,12 @@
     test_nvr_sweep.py TOOL WORKDIR NVR_VP OCC_IMAGE_GENERATOR TEST
 
 TEST: end_to_end (a tiny sweep: rows, params, metrics against the statistics, CSV, a second
-invocation runs nothing; the progress bar on a terminal), images (a seed axis makes one image per seed), resume (a sweep killed
-after its first results, and the --stop-after hook: finished runs are not run again, the table is
-complete), failing_runs (a failed and a timed-out run are rows, exit 1), parallel (the job list run
-by GNU parallel gives the local pool's table), slurm (the array script's range and line selection),
-malformed (each kind of bad grid or argument: one line, exit 64, nothing run)."""
+invocation runs nothing; the progress bar on a terminal), images (a seed axis makes one image per
+seed), resume (a sweep killed after its first results, and the --stop-after hook: finished runs are
+not run again, the table is complete), failing_runs (a failed and a timed-out run are rows, exit 1),
+parallel (the job list run by GNU parallel gives the local pool's table), slurm (the array script's
+range and line selection), malformed (each kind of bad grid or argument: one line, exit 64, nothing
+run; unwritable outputs, exit 74)."""
 
 import csv
 import json
@@ -90,7 +91,8 @@ class end_to_end(unittest.TestCase):
             run = os.path.join(out, "runs", r["id"])
             stats = json.load(open(os.path.join(run, "stats.json"), encoding="utf-8"))
             self.assertEqual(r["metrics"]["npu.cycles"], stats["soc"]["npu"]["cycles"])
-            self.assertEqual(r["metrics"]["npu.memory.nsb.miss_rate"], stats["soc"]["npu"]["memory"]["nsb"]["miss_rate"])
+            nsb = stats["soc"]["npu"]["memory"]["nsb"]
+            self.assertEqual(r["metrics"]["npu.memory.nsb.miss_rate"], nsb["miss_rate"])
             self.assertEqual(r["metrics"]["run.exit_code"], 0)
             self.assertNotIn("soc.npu.cycles", r["metrics"])
             self.assertFalse(any(isinstance(v, str) for v in r["metrics"].values()))
@@ -282,6 +284,40 @@ workload = ["det"]
         r = table(out)["runs"][0]
         self.assertEqual((r["status"], r["exit_code"]), ("timeout", None))
         self.assertIn("no result after 0.05 s", r["error"])
+
+
+    def test_run_one(self):
+        # A job line by hand: a crash is a failed run; a run stopped by a signal leaves no result.
+        work = fresh("run-one")
+        for name, script, expect in (("crash", "kill -SEGV $$", "failed"), ("term", "exit 143", None),
+                                     ("killed", "kill -KILL $$", None), ("fine", "exit 0", "failed")):
+            run = os.path.join(work, name)
+            os.makedirs(run)
+            with open(os.path.join(run, "job.json"), "w") as f:
+                json.dump({"id": name, "params": {"x": name}, "argv": ["sh", "-c", script], "timeout": 10}, f)
+            res = subprocess.run([sys.executable, TOOL, "--run-one", run], capture_output=True, text=True, timeout=30)
+            print(name, res.returncode, res.stderr)
+            if expect is None:
+                self.assertEqual(res.returncode, 130)
+                self.assertFalse(os.path.exists(os.path.join(run, "result.json")))
+                continue
+            self.assertEqual(res.returncode, 1)
+            row = json.load(open(os.path.join(run, "result.json")))
+            self.assertEqual((row["id"], row["params"], row["status"]), (name, {"x": name}, expect))
+        self.assertEqual(json.load(open(os.path.join(work, "crash", "result.json")))["error"], "killed by SIGSEGV")
+        # exit 0 without statistics is no success.
+        self.assertEqual(json.load(open(os.path.join(work, "fine", "result.json")))["error"], "no statistics written")
+
+    def test_output_files(self):
+        # Files a run writes (--vcd, traces) land in its own folder.
+        work = fresh("outputs")
+        out = os.path.join(work, "out")
+        res = sweep(write_grid(work, '[axes]\nworkload = ["occ"]\nprefetcher = ["none", "nvr"]\n'
+                               '[options]\nvcd = "run.vcd"\nvcd-groups = "npu"\n'), "--out", out)
+        self.assertEqual(res.returncode, 0)
+        for r in table(out)["runs"]:
+            self.assertTrue(os.path.getsize(os.path.join(out, "runs", r["id"], "run.vcd")) > 0)
+        self.assertFalse(os.path.exists(os.path.join(work, "run.vcd")))
 
 
 def same_rows(test, a, b):
