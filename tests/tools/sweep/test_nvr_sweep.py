@@ -362,6 +362,17 @@ class parallel(unittest.TestCase):
         self.assertEqual(subprocess.run(lines[0], shell=True).returncode, 0)
         self.assertEqual(results(cluster), before)
 
+        # parallel's multi-host mode, with this machine as the one host (":", no ssh needed).
+        hosts = os.path.join(work, "hosts")
+        jobs = os.path.join(work, "hosts-jobs.txt")
+        self.assertEqual(sweep(grid, "--out", hosts, "--emit", "parallel", jobs).returncode, 0)
+        res = subprocess.run(["parallel", "--sshlogin", "2/:"], stdin=open(jobs), capture_output=True, text=True,
+                             timeout=50)
+        print(res.stdout, res.stderr)
+        self.assertEqual(res.returncode, 0)
+        self.assertEqual(sweep("--collect", hosts).returncode, 0)
+        same_rows(self, table(hosts), table(local))
+
 
 class slurm(unittest.TestCase):
     def test(self):
