@@ -36,10 +36,11 @@ def read(path):
 _XZ_TO_0 = bytes.maketrans(b"xXzZ", b"0000")
 
 
-def read_signals(path, wanted=None):
+def read_signals(path, wanted=None, info=None):
     """Like read(), but line by line and only for the signals in `wanted` (all when None): fast
     enough for tens of megabytes (nvr-timeline). Expects one value change per line, as IEEE 1364
-    writers (and nvr-vp) produce; x and z read as 0. Raises ValueError on a malformed file."""
+    writers (and nvr-vp) produce; x and z read as 0. Raises ValueError on a malformed file. A dict
+    passed as `info` receives "end" (the last time stamp) and "timescale" (its text)."""
     ids, scope, changes = {}, [], {}
     with open(path, "rb") as f:
         # Header: tokens up to $enddefinitions.
@@ -67,6 +68,11 @@ def read_signals(path, wanted=None):
                 if wanted is None or name in wanted:
                     ids[pending[i + 3].encode()] = name
                 i += 5
+            elif t == "$timescale":
+                j = pending.index("$end", i) if "$end" in pending[i:] else len(pending)
+                if info is not None:
+                    info["timescale"] = "".join(pending[i + 1:j])
+                i = j + 1
             else:
                 i += 1
         lists = {ident: [] for ident in ids}
@@ -84,6 +90,8 @@ def read_signals(path, wanted=None):
                 out = lists.get(line[1:].strip())
                 if out is not None:
                     out.append((now, b"1" if c == 49 else b"0"))
+    if info is not None:
+        info["end"] = now
     for ident, values in lists.items():
         lists[ident] = [(t, int(v, 2) if v.isdigit() else int(v.translate(_XZ_TO_0), 2)) for t, v in values]
     for ident, values in lists.items():
