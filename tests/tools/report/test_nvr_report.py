@@ -149,19 +149,21 @@ class report_fixture(unittest.TestCase, files_mixin):
 
     def test_timeliness(self):
         rows = table_with(self.md, "on time")
-        self.assertEqual(len(rows), 1)  # none issues no prefetch: no bar
-        r = rows[0]
-        ms = [self.run_of(w, "nvr") for w in ("occ", "det")]
-        total = lambda k: sum(m[f"npu.memory.nsb.prefetch.{k}"] for m in ms)  # noqa: E731
-        self.assertEqual(r["prefetcher"], "nvr")
-        self.assertEqual(r["issued"], str(total("issued")))
-        self.assertEqual(r["late"], str(total("late")))
-        self.assertEqual(r["on time"], str(total("useful") - total("late")))
-        self.assertEqual(r["useless"], str(total("useless")))
-        self.assertEqual(r["unused at end"], str(total("unused_resident")))
-        self.assertEqual(r["accuracy"], f"{100 * total('useful') / total('issued'):.1f}%")
-        # The four outcomes partition the issued prefetches.
-        self.assertEqual(sum(int(r[k]) for k in ("on time", "late", "useless", "unused at end")), total("issued"))
+        # none issues no prefetch: no bar; nvr per workload, then over all workloads.
+        self.assertEqual([(r["group"], r["prefetcher"]) for r in rows], [("occ", "nvr"), ("det", "nvr"), ("all", "nvr")])
+        for r in rows:
+            ms = [self.run_of(w, "nvr") for w in (("occ", "det") if r["group"] == "all" else (r["group"],))]
+            total = lambda k: sum(m[f"npu.memory.nsb.prefetch.{k}"] for m in ms)  # noqa: E731
+            self.assertEqual(r["issued"], str(total("issued")))
+            self.assertEqual(r["late"], str(total("late")))
+            self.assertEqual(r["on time"], str(total("useful") - total("late")))
+            self.assertEqual(r["useless"], str(total("useless")))
+            self.assertEqual(r["unused at end"], str(total("unused_resident")))
+            self.assertEqual(r["accuracy"], f"{100 * total('useful') / total('issued'):.1f}%")
+            self.assertEqual(r["on time / issued"], f"{100 * (total('useful') - total('late')) / total('issued'):.1f}%")
+            # The four outcomes partition the issued prefetches.
+            self.assertEqual(sum(int(r[k]) for k in ("on time", "late", "useless", "unused at end")), total("issued"))
+        self.assertEqual(rows[2]["redundant"], "7")
 
     def test_html_has_the_same_content(self):
         page = open(os.path.join(self.out, "report.html")).read()
