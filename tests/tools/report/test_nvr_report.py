@@ -374,6 +374,24 @@ class timeline_run(unittest.TestCase, files_mixin):
             self.assertEqual(a.read(), b.read())
 
 
+class experiment_plots(unittest.TestCase):
+    """nvr-experiment draws with nvr-report's functions in-process under Debian's python3: the same
+    files as docs/plots (which the experiment's from_json test also checks through the fallback)."""
+
+    def test_in_process(self):
+        out = workdir("experiment")
+        docs = os.path.join(TOOLS, "..", "docs")
+        shutil.copy(os.path.join(docs, "results-discussion.md"), out)
+        res = subprocess.run([PYTHON, os.path.join(TOOLS, "nvr-experiment"), "--from-json",
+                              os.path.join(docs, "results.json"), "--output", os.path.join(out, "results.md")],
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual(open(os.path.join(out, "results.md")).read(), open(os.path.join(docs, "results.md")).read())
+        for name in sorted(os.listdir(os.path.join(docs, "plots"))):
+            with open(os.path.join(out, "plots", name), "rb") as a, open(os.path.join(docs, "plots", name), "rb") as b:
+                self.assertEqual(a.read(), b.read(), name)
+
+
 SMALL_VCD = """$timescale 1 ps $end
 $scope module soc $end
 $scope module npu $end
