@@ -271,6 +271,19 @@ class report_partial(unittest.TestCase, files_mixin):
                          [("occ", "none", "1.000x", "–"), ("occ", "nvr", "1.250x", "–")])
         self.check_plot(os.path.join(out, "plots", "speedup"))
 
+    def test_time_metric(self):
+        out = workdir("time-metric")
+        res = run("nvr-report", os.path.join(FIXTURES, "two_by_two.json"), "-o", out, "--time-metric",
+                  "run.simulated_time_ps")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        rows = table_with(open(os.path.join(out, "report.md")).read(), "run.simulated_time_ps")
+        self.assertEqual([(r["group"], r["prefetcher"], r["run.simulated_time_ps"], r["speedup"]) for r in rows],
+                         [("occ", "none", "29000000000", "1.000x"), ("occ", "nvr", "28000000000", f"{29 / 28:.3f}x"),
+                          ("det", "none", "90000000000", "1.000x"), ("det", "nvr", "88000000000", f"{90 / 88:.3f}x")])
+        res = run("nvr-report", os.path.join(FIXTURES, "two_by_two.json"), "-o", out, "--time-metric", "no.such")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertIn("No `no.such` in the table", open(os.path.join(out, "report.md")).read())
+
     def test_no_runs(self):
         out = workdir("empty")
         res = run("nvr-report", write_table(os.path.join(out, "table.json"), {"sweep": {}, "runs": []}), "-o", out)
