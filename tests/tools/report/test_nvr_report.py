@@ -169,6 +169,8 @@ class report_fixture(unittest.TestCase, files_mixin):
         page = open(os.path.join(self.out, "report.html")).read()
         self.assertTrue(page.startswith("<!DOCTYPE html>"))
         self.assertEqual(page.count("data:image/svg+xml;base64,"), 4)
+        self.assertNotIn("src=\"plots/", page)  # self-contained
+        self.assertTrue(page.rstrip().endswith("</html>"))
         for header, rows in md_tables(self.md):
             for row in rows:
                 self.assertIn("".join(f"<td>{c}</td>" for c in row), page)
@@ -374,6 +376,11 @@ class timeline_run(unittest.TestCase, files_mixin):
         miss = changes["soc.npu.memory.nsb.miss"]
         self.assertEqual(int(m.group(1)), sum(1 for (_, prev), (_, v) in zip([(0, 0)] + miss, miss) if v and not prev))
         self.assertIn("300 bins", self.res.stdout)
+        stats = json.load(open(self.stats))["soc"]["npu"]
+        self.assertIn(f"statistics: {stats['cycles']} NPU cycles, {stats['memory']['nsb']['misses']} NSB misses",
+                      self.res.stdout)
+        # Strobes closer than 1 ns merge: at most the statistics' misses.
+        self.assertLessEqual(int(m.group(1)), stats["memory"]["nsb"]["misses"])
         self.assertRegex(self.res.stdout, r"busy load \d+\.\d%, execute \d+\.\d%")
 
     def test_fast_reader_agrees(self):
