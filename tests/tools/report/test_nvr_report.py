@@ -150,7 +150,8 @@ class report_fixture(unittest.TestCase, files_mixin):
     def test_timeliness(self):
         rows = table_with(self.md, "on time")
         # none issues no prefetch: no bar; nvr per workload, then over all workloads.
-        self.assertEqual([(r["group"], r["prefetcher"]) for r in rows], [("occ", "nvr"), ("det", "nvr"), ("all", "nvr")])
+        self.assertEqual([(r["group"], r["prefetcher"]) for r in rows],
+                         [("occ", "nvr"), ("det", "nvr"), ("all", "nvr")])
         for r in rows:
             ms = [self.run_of(w, "nvr") for w in (("occ", "det") if r["group"] == "all" else (r["group"],))]
             total = lambda k: sum(m[f"npu.memory.nsb.prefetch.{k}"] for m in ms)  # noqa: E731
