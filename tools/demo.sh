@@ -5,8 +5,8 @@
 # prefetcher beside the NPU. Each firmware checks its outputs bit for bit against the host
 # reference and prints a per-layer cycle profile; each also runs without a prefetcher for the
 # speedup column. Prints one summary table and the story the LLM wrote; writes statistics (JSON)
-# and a VCD timeline per workload into out/, drawn by tools/nvr-timeline. Extra arguments go to every nvr-vp run
-# (e.g. --nsb-size 0).
+# and a VCD timeline per workload into out/, drawn by tools/nvr-timeline. Extra arguments go to
+# every nvr-vp run (e.g. --nsb-size 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
