@@ -5,8 +5,8 @@
 # prefetcher beside the NPU. Each firmware checks its outputs bit for bit against the host
 # reference and prints a per-layer cycle profile; each also runs without a prefetcher for the
 # speedup column. Prints one summary table and the story the LLM wrote; writes statistics (JSON)
-# and a VCD timeline per workload into out/. Extra arguments go to every nvr-vp run
-# (e.g. --nsb-size 0).
+# and a VCD timeline per workload into out/, drawn by tools/nvr-timeline. Extra arguments go to
+# every nvr-vp run (e.g. --nsb-size 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,7 @@ for w in "${workloads[@]}"; do
     --vcd "$out/$w.vcd" --vcd-groups npu,nvr "$@" || true
   sed -n '/^layer /,/^total /p' "$out/$w-nvr.txt"
   tail -n 1 "$out/$w-nvr.txt"
+  /usr/bin/python3 tools/nvr-timeline "$out/$w.vcd" --stats "$out/$w-nvr.json" -o "$out/$w-timeline" | sed -n 1p || true
   echo "   (the same without a prefetcher, for the speedup column)"
   "$vp" --workload "$w" --prefetcher none --stats "$out/$w-none.json" --uart-out "$out/$w-none.txt" "$@" || true
   summary+=("$w:$out/$w-nvr.json:$out/$w-nvr.txt:$out/$w-none.json")
@@ -36,7 +37,7 @@ tools/workload-summary "${summary[@]}" --story "$out/llm-nvr.txt" --json "$out/s
 echo
 echo "== firmware output in $out/<workload>-nvr.txt, statistics in $out/<workload>-nvr.json,"
 echo "   timelines in $out/<workload>.vcd (groups npu, nvr: the runahead position against the NPU's);"
-echo "   open one with: gtkwave $out/det.vcd $out/det.gtkw"
+echo "   open one with: gtkwave $out/det.vcd $out/det.gtkw; drawn (tools/nvr-timeline) in $out/<workload>-timeline.svg"
 echo "   docs/results.md has the NVR experiment on the sparse kernel suite (tools/nvr-experiment)."
 
 echo "== nvr-vp running firmware/bench/compute (about 200 million instructions): simulation speed"

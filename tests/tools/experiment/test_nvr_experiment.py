@@ -305,6 +305,37 @@ def generator_interface():
           in res.stderr, "an unknown set is reported with the generator's message")
 
 
-{"generator_interface": generator_interface, "oracle_flow": oracle_flow, "end_to_end": end_to_end, "resume": resume, "failing_run": failing_run, "bad_arguments": bad_arguments}[TEST]()
+def from_json():
+    # The committed docs/results.md again from docs/results.json: the same bytes, plots included (drawn
+    # by Debian's python3 when this one has no matplotlib); bad inputs are exit 65.
+    work = fresh("from_json")
+    docs = os.path.join(os.path.dirname(os.path.abspath(TOOL)), "..", "docs")
+    shutil.copy(os.path.join(docs, "results-discussion.md"), work)
+    md_path = os.path.join(work, "results.md")
+    res = tool("--from-json", os.path.join(docs, "results.json"), "--output", md_path, programs=False)
+    check(res.returncode == 0, "--from-json succeeds")
+    check(open(md_path, encoding="utf-8").read() == open(os.path.join(docs, "results.md"), encoding="utf-8").read(),
+          "docs/results.md is what --from-json docs/results.json writes")
+    check(open(os.path.join(work, "results.csv")).read() == open(os.path.join(docs, "results.csv")).read(),
+          "and so is docs/results.csv")
+    for name in ("speedup", "nsb_misses", "timeliness", "ablation", "capacity"):
+        path = os.path.join(work, "plots", name + ".svg")
+        check(os.path.exists(path) and f"(plots/{name}.svg)" in open(md_path).read(), f"plot {name} drawn, linked")
+        if os.path.exists(path):
+            check(open(path, "rb").read() == open(os.path.join(docs, "plots", name + ".svg"), "rb").read(),
+                  f"plot {name} equals docs/plots/{name}.svg")
+    bad = os.path.join(work, "bad.json")
+    for content, message in (("{", "is not JSON"), ("[]", "is not a results JSON"),
+                             ('{"configuration": {}, "summary": []}', "is not a results JSON")):
+        open(bad, "w").write(content)
+        res = tool("--from-json", bad, "--output", os.path.join(work, "bad.md"), programs=False)
+        check(res.returncode == 65 and message in res.stderr and "Traceback" not in res.stderr,
+              f"--from-json {content}: exit 65 and '{message}'")
+    res = tool("--from-json", os.path.join(work, "missing.json"), "--output", os.path.join(work, "m.md"),
+               programs=False)
+    check(res.returncode == 65 and "cannot read" in res.stderr, "a missing --from-json file: exit 65")
+
+
+{"from_json": from_json, "generator_interface": generator_interface, "oracle_flow": oracle_flow, "end_to_end": end_to_end, "resume": resume, "failing_run": failing_run, "bad_arguments": bad_arguments}[TEST]()
 print(f"{TEST}: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
