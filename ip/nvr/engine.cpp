@@ -45,9 +45,10 @@ time_ps runahead_engine::trace_time(time_ps t) const {
 void runahead_engine::set_position(std::int64_t runahead, std::uint32_t tasks_ahead) {
   if (!m_trace || !m_trace->active.enabled()) return;
   const sc_core::sc_time at = mem::to_sc_time(trace_time(m_cursor));
-  if (runahead != m_trace->last_runahead) {
+  // Idle (-1) keeps the last position: the `active` signal says the unit stopped.
+  if (runahead >= 0 && runahead != m_trace->last_runahead) {
     m_trace->last_runahead = runahead;
-    m_trace->runahead_position.record(at, static_cast<std::uint64_t>(std::max<std::int64_t>(runahead, 0)));
+    m_trace->runahead_position.record(at, static_cast<std::uint64_t>(runahead));
   }
   if (tasks_ahead != m_trace->last_tasks) {
     m_trace->last_tasks = tasks_ahead;

@@ -211,7 +211,8 @@ void nvr_prefetcher::snoop(const mem::instruction_event& e) {
     m_last = t;
   m_predicted_since_snoop = 0;
   top_up_predictions();
-  if (!m_tasks.empty()) set_position(m_tasks.front().row, static_cast<std::uint32_t>(m_tasks.size()));
+  if (!m_tasks.empty())
+    set_position(tag_of(m_tasks.front(), m_tasks.front().row), static_cast<std::uint32_t>(m_tasks.size()));
 }
 
 void nvr_prefetcher::finish_task() {
@@ -317,7 +318,7 @@ bool nvr_prefetcher::begin_row(task& t, time_ps horizon) {
   m_bounds_ready = std::max(r0, r1);
   m_row_open = true;
   m_row_lines = 0;
-  set_position(t.row, static_cast<std::uint32_t>(m_tasks.size()));
+  set_position(tag_of(t, t.row), static_cast<std::uint32_t>(m_tasks.size()));
   return true;
 }
 
@@ -357,7 +358,7 @@ bool nvr_prefetcher::next_vector(task& t, time_ps horizon) {
     const std::uint64_t active = static_cast<std::uint64_t>(to - from);
     m_lines_per_row_x16 =
         (3 * m_lines_per_row_x16 + (16 * lines.size()) / std::max<std::uint64_t>(active, 1) + 2) / 4;
-    set_position(to, static_cast<std::uint32_t>(m_tasks.size()));
+    set_position(tag_of(t, to), static_cast<std::uint32_t>(m_tasks.size()));
   }
   return true;
 }
