@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace nvr::npu {
@@ -349,6 +350,13 @@ void npu::fail(error code, std::uint32_t info, std::uint32_t index, time_ps at, 
                                 ")";
     SC_REPORT_INFO_VERB("nvr/npu", message.c_str(), sc_core::SC_MEDIUM);
   }
+}
+
+void npu::end_of_simulation() {
+  // No interval can start any more: every held-back change is final.
+  const time_ps end = std::numeric_limits<time_ps>::max();
+  m_outstanding.flush(end);
+  for (auto& q : m_queue_traces) q->flush(end);
 }
 
 bool npu::can_fetch() const { return !m_halted && m_enabled && m_head != m_tail && ring_size.get() != 0; }

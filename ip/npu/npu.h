@@ -86,6 +86,8 @@ class npu : public core::peripheral {
   ~npu() override;
 
   void reset() override;
+  // Writes the level traces' changes still held back (requests in flight when the run stopped).
+  void end_of_simulation() override;
 
   // The architectural state, for tests and debuggers.
   machine& state() { return m_machine; }

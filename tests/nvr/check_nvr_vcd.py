@@ -32,7 +32,7 @@ def main():
         early = [(t, v) for t, v in changes.get(base + s, []) if t > 0 and t <= off_end]
         if early:
             fail("%s changes while NVR is off: %s" % (s, early[:5]))
-    # The row the unit walks: rising through the SpMM's rows (back to 0 once it has nothing left).
+    # The row the unit walks: rising through the SpMM's rows (held once it has nothing left).
     position = [v for t, v in changes[base + "runahead_position"] if t >= on_start]
     rising = position[:position.index(max(position)) + 1] if position else []
     if not position or max(position) < 16 or rising != sorted(rising):
@@ -45,6 +45,11 @@ def main():
         fail("prefetches_in_flight does not rise and return to 0: peak %d, last %d" % (peak, flight[-1][1]))
     if max(v for _, v in changes[base + "npu_position"]) < 1:
         fail("npu_position never moves")
+    # Every DMA request ends: the level returns to 0 by the end of the run (the NPU writes the
+    # changes it holds back at the end of the simulation).
+    dma = changes.get("soc.npu.dma_outstanding", [])
+    if not dma or dma[-1][1] != 0:
+        fail("soc.npu.dma_outstanding does not end at 0: %s" % dma[-3:])
     print("nvr VCD ok: runahead position up to %d, up to %d prefetches in flight, %d changes"
           % (max(position), peak, len(flight)))
 
