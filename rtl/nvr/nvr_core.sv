@@ -58,15 +58,14 @@ module nvr_core #(
     input  logic [          31:0] mem_rsp_data,
     input  logic [LANES-1:0][31:0] mem_rsp_words,   // K_READ_VECTOR: lane i's index
     input  logic [     LANES-1:0] mem_rsp_mask,     // K_READ_VECTOR: lane i's index was read
-    // prefetch requests: the lines of one vector, the last flagged (a vector with no line: one
-    // beat with pf_empty)
+    // prefetch requests: one vector per beat, its distinct lines pf_lines[0 .. pf_count) in lane
+    // order (pf_count 0: a vector with no line); the lines are the VMIG's registered outputs
     output logic                  pf_valid,
     input  logic                  pf_ready,
-    output logic [          63:0] pf_line,
+    output logic [$clog2(2*LANES+1)-1:0] pf_count,
+    output logic [          63:0] pf_lines[2*LANES],
     output logic [     LANES-1:0] pf_mask,          // the vector's active lanes
     output logic [          63:0] pf_tag,
-    output logic                  pf_last,
-    output logic                  pf_empty,
     // counters
     output logic [          63:0] cnt_tasks_walked,
     output logic [          63:0] cnt_tasks_predicted,
@@ -278,7 +277,6 @@ module nvr_core #(
   logic [63:0] lane_addr[LANES];
   logic [31:0] vmig_bytes;
   logic [CountW-1:0] vmig_count;
-  logic [63:0] vmig_lines[2*LANES];
   nvr_vector_generator #(.LANES(LANES), .LINE_BYTES(LINE_BYTES)) vmig (
       .clk,
       .rst_n,
@@ -291,7 +289,7 @@ module nvr_core #(
       .out_valid(),
       .bytes_error(vmig_bytes_error),
       .out_count(vmig_count),
-      .out_lines(vmig_lines),
+      .out_lines(pf_lines),  // straight to the prefetch port
       .vectors(cnt_vectors),
       .active_lanes(cnt_active_lanes),
       .masked_lanes(cnt_masked_lanes),
@@ -345,7 +343,7 @@ module nvr_core #(
   logic [6:0] k_q;
   logic [SizeW-1:0] lane_i;
   logic fi, moved, start_ok;
-  logic [CountW-1:0] emit_j, count_q;
+  logic [CountW-1:0] count_q;
   logic [63:0] position_q;
   task_t snoop_t;
 
@@ -793,25 +791,17 @@ module nvr_core #(
         S_NV_V2: begin
           if (vmig_bytes_error) cnt_bytes_errors <= cnt_bytes_errors + 1;
           count_q <= vmig_count;
-          emit_j <= '0;
           pf_valid <= 1'b1;
-          pf_line <= vmig_count != 0 ? vmig_lines[0] : '0;
-          pf_empty <= vmig_count == 0;
-          pf_last <= vmig_count <= 1;
+          pf_count <= vmig_count;
           pf_mask <= lane_active;
           pf_tag <= vec_tag;
           st <= S_NV_EMIT;
         end
+        // the whole vector in one beat (one line a cycle cost a third of the core's cycles)
         S_NV_EMIT:
         if (pf_ready) begin
-          if (pf_last) begin
-            pf_valid <= 1'b0;
-            st <= S_NV_POST;
-          end else begin
-            pf_line <= vmig_lines[emit_j+1];
-            pf_last <= emit_j + 2 >= count_q;
-            emit_j <= emit_j + 1;
-          end
+          pf_valid <= 1'b0;
+          st <= S_NV_POST;
         end
         S_NV_POST: begin
           if (!fslot) begin

@@ -63,7 +63,7 @@ def vcd(path, rtl_json):
     signals, changes = vcd_reader.read(path)
     # the core module's own signals (its instances below have their own clk and the like)
     names = {n.split(".")[-1]: n for n in signals if n.count(".") == 2}
-    for port in ("op_done", "op_ready", "pf_valid", "pf_line", "mem_req_valid", "mem_req_kind"):
+    for port in ("op_done", "op_ready", "pf_valid", "pf_count", "mem_req_valid", "mem_req_kind"):
         if port not in names:
             sys.exit("the core's VCD has no %s (signals: %s)" % (port, ", ".join(sorted(names)[:20])))
     pulses = sum(1 for _, v in changes.get(names["op_done"], []) if v == 1)
