@@ -1038,9 +1038,16 @@ module nvr_core #(
           l = sd_out_hit ? lp[sd_out_index] : '0;
           a = $signed(l - dline_q) / $signed(sd_out_stride);
           stride_q <= sd_out_stride;
-          lp_cur <= $signed(a) < 0 || $signed(a) > $signed({57'd0, cfg_index_degree_r}) ? dline_q : l;
           at_q <= {{(64 - $clog2(SD_ENTRIES)) {1'b0}}, sd_out_index};
-          k_q <= 7'd1;
+          // the targets dline + k * stride grow with k, so the lines up to k = a are the ones the
+          // last prefetches covered: start at a + 1 instead of skipping them a cycle each
+          if ($signed(a) < 0 || $signed(a) > $signed({57'd0, cfg_index_degree_r})) begin
+            lp_cur <= dline_q;
+            k_q <= 7'd1;
+          end else begin
+            lp_cur <= l;
+            k_q <= 7'(a) + 7'd1;  // index_degree is at most 64
+          end
           st <= S_DM_K;
         end
         S_DM_K:
