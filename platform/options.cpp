@@ -237,7 +237,9 @@ options::options() : po::options_description("nvr-vp options"), m_file_options("
       "nvr", po::value<std::string>()->default_value("tlm")->value_name("tlm|rtl"),
       "the NVR of --prefetcher nvr: the TLM model or the verilated RTL core (rtl/nvr/nvr_core.sv)")(
       "rtl-vcd", po::value<std::string>()->value_name("FILE"),
-      "write the RTL core's own waveform to FILE (needs --nvr=rtl; time in core cycles)");
+      "write the RTL core's own waveform to FILE (needs --nvr=rtl; time in core cycles)")(
+      "record-nvr-events", po::value<std::string>()->value_name("FILE"),
+      "write every event the NVR receives to FILE, for lock-step replay (tests/rtl/nvr-rtl-replay)");
   add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "config", po::value<std::string>()->value_name("FILE"),
       "read settings from FILE (one `name = value` per line, the long option names; the command line wins)");
@@ -403,6 +405,12 @@ std::optional<run_config> options::parse(int argc, const char* const* argv) {
     config.soc.rtl_vcd = text("rtl-vcd");
     if (config.soc.rtl_vcd.empty()) throw usage_error("--rtl-vcd: needs a file name");
     if (!config.soc.nvr_rtl) throw usage_error("--rtl-vcd: needs --nvr=rtl");
+  }
+  if (values.count("record-nvr-events")) {
+    config.soc.record_nvr_events = text("record-nvr-events");
+    if (config.soc.record_nvr_events.empty()) throw usage_error("--record-nvr-events: needs a file name");
+    if (config.soc.npu.memory.prefetcher != "nvr")
+      throw usage_error("--record-nvr-events: needs --prefetcher nvr");
   }
 
   // Debugging and the instruction trace.

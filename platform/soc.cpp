@@ -83,6 +83,13 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& config)
       nvr = std::make_unique<runahead::runahead_unit>("nvr", config.npu.memory.prefetcher,
                                                       config.npu.memory.prefetcher_params);
     npu.memory().attach_prefetcher(&nvr->engine());
+    if (!config.record_nvr_events.empty()) {
+      auto* engine = dynamic_cast<runahead::runahead_engine*>(&nvr->engine());
+      m_record_file = std::make_unique<std::ofstream>(config.record_nvr_events, std::ios::trunc);
+      if (!engine || !*m_record_file)
+        throw std::invalid_argument("--record-nvr-events: cannot write '" + config.record_nvr_events + "'");
+      engine->record_events(m_record_file.get());
+    }
     npu.nvr_snoop.bind(nvr->snoop);
   }
 

@@ -41,6 +41,8 @@ struct soc_config {
   // --nvr=rtl: the NVR is the verilated RTL core (rtl/) instead of the TLM; --rtl-vcd its waveform.
   bool nvr_rtl = false;
   std::string rtl_vcd;
+  // --record-nvr-events: the events the NVR receives, for lock-step replay (rtl/README.md).
+  std::string record_nvr_events;
 };
 
 class soc : public sc_core::sc_module {
@@ -50,6 +52,7 @@ class soc : public sc_core::sc_module {
   // The UART writes here; declared before the blocks so it outlives them.
  private:
   std::unique_ptr<std::ofstream> m_uart_file;
+  std::unique_ptr<std::ofstream> m_record_file;  // --record-nvr-events, outlives the unit
 
  public:
   cpu::rv32 cpu;

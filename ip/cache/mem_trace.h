@@ -27,6 +27,7 @@ class occupancy_trace {
   occupancy_trace(const std::string& name, std::string group, unsigned width)
       : m_signal(name, width, std::move(group), trace::format::decimal) {}
 
+  bool enabled() const { return m_signal.enabled(); }
   void acquire(time_ps at, time_ps release) {
     if (!m_signal.enabled()) return;
     // Releases up to `at` are over: their changes were recorded and nothing earlier comes.

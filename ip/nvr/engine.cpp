@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <stdexcept>
 #include <systemc>
 
 #include "core/trace/vcd.h"
@@ -66,9 +67,58 @@ std::uint64_t runahead_engine::capacity() const {
   return c != 0 ? c : 256;
 }
 
-void runahead_engine::on_enable(time_ps time, bool enabled) { m_enable_events.emplace_back(time, enabled); }
+// The cache as the unit sees it, with every question and answer written to the recording.
+struct runahead_engine::recording_sink final : mem::prefetch_sink {
+  recording_sink(mem::prefetch_sink& cache, std::ostream& out) : m_cache(cache), m_out(out) {}
+  mem::prefetch_status prefetch(time_ps now, std::uint64_t address, unsigned depth,
+                                std::uint64_t instruction_id) override {
+    const mem::prefetch_status st = m_cache.prefetch(now, address, depth, instruction_id);
+    m_out << "Q " << now << std::hex << " 0x" << address << std::dec << ' ' << depth << std::hex << " 0x"
+          << instruction_id << std::dec << ' ' << static_cast<unsigned>(st) << '\n';
+    return st;
+  }
+  std::uint32_t line_size() const override { return m_cache.line_size(); }
+  time_ps line_ready(std::uint64_t address) const override {
+    const time_ps r = m_cache.line_ready(address);
+    m_out << "L" << std::hex << " 0x" << address << std::dec << ' ' << r << '\n';
+    return r;
+  }
+  time_ps prefetch_free(time_ps now) const override {
+    const time_ps r = m_cache.prefetch_free(now);
+    m_out << "P " << now << ' ' << r << '\n';
+    return r;
+  }
+  std::uint64_t capacity_lines() const override {
+    // A property of the cache, not a question of the moment: written once.
+    const std::uint64_t c = m_cache.capacity_lines();
+    if (!m_capacity_written) m_out << "C " << c << '\n';
+    m_capacity_written = true;
+    return c;
+  }
+  mem::prefetch_sink& m_cache;
+  std::ostream& m_out;
+  mutable bool m_capacity_written = false;
+};
+
+void runahead_engine::record_events(std::ostream* out) {
+  if (m_record || !out || !sink()) throw std::logic_error("runahead: record_events once, after attach()");
+  m_record = out;
+  *m_record << "nvr-events 1\n";
+  m_record_sink = std::make_unique<recording_sink>(*sink(), *out);
+  attach(m_record_sink.get(), values());
+}
+
+void runahead_engine::on_enable(time_ps time, bool enabled) {
+  if (m_record) *m_record << "E " << time << ' ' << (enabled ? 1 : 0) << '\n';
+  m_enable_events.emplace_back(time, enabled);
+}
 
 void runahead_engine::on_instruction(const mem::instruction_event& e) {
+  if (m_record) {
+    *m_record << "I " << e.time << ' ' << e.sequence << std::hex;
+    for (std::uint32_t w : e.words) *m_record << " 0x" << w;
+    *m_record << std::dec << '\n';
+  }
   advance(e.time);
   if (!m_enabled) {
     // The sparse state is latched even while off: firmware may configure a matrix with runahead
@@ -85,6 +135,16 @@ void runahead_engine::on_instruction(const mem::instruction_event& e) {
 }
 
 void runahead_engine::on_access(const mem::access_event& e) {
+  // The hooks of the unit's own prefetches (the cache calls them inside prefetch()) marked '+'.
+  if (m_record) {
+    const unsigned flags =
+        (e.is_write ? 1u : 0u) | (e.hit ? 2u : 0u) | (e.in_flight ? 4u : 0u) | (e.prefetch_hit ? 8u : 0u);
+    *m_record << (m_advancing ? "+A " : "A ") << e.time << std::hex << " 0x" << e.address << " 0x"
+              << e.line_address << std::dec << ' ' << e.size << std::hex << " 0x" << e.instruction_id
+              << std::dec << ' ' << flags << ' ' << (e.values ? e.value_count : 0);
+    for (std::uint32_t i = 0; e.values && i < e.value_count; ++i) *m_record << ' ' << e.values[i];
+    *m_record << '\n';
+  }
   const auto it = m_outstanding.find(e.line_address);
   if (it != m_outstanding.end()) {
     ++m_used;
@@ -103,6 +163,13 @@ void runahead_engine::on_access(const mem::access_event& e) {
 }
 
 void runahead_engine::on_fill(const mem::fill_event& e) {
+  if (m_record && !m_advancing) {
+    const unsigned flags =
+        (e.prefetch ? 1u : 0u) | (e.evicted ? 2u : 0u) | (e.evicted_unused_prefetch ? 4u : 0u);
+    *m_record << (m_advancing ? "+F " : "F ") << e.time << ' ' << e.ready << std::hex << " 0x"
+              << e.line_address << std::dec << ' ' << flags << std::hex << " 0x" << e.evicted_line_address
+              << std::dec << '\n';
+  }
   if (e.evicted && m_outstanding.erase(e.evicted_line_address)) ++m_evicted_unused;
 }
 
@@ -210,10 +277,18 @@ bool runahead_engine::drain_index(time_ps horizon) {
   return true;
 }
 
+bool runahead_engine::read_value(std::uint64_t address, std::uint32_t bytes, std::int64_t& value) const {
+  const bool ok = values()->read(address, bytes, value);
+  if (m_record)
+    *m_record << "R " << std::hex << "0x" << address << std::dec << ' ' << bytes << ' ' << (ok ? 1 : 0) << ' '
+              << (ok ? value : 0) << '\n';
+  return ok;
+}
+
 bool runahead_engine::read_index(std::uint64_t address, std::int64_t& value) const {
   if (!values()) return false;
   std::int64_t v = 0;
-  if (!values()->read(address, 4, v)) return false;
+  if (!read_value(address, 4, v)) return false;
   value = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
   return true;
 }
@@ -246,7 +321,7 @@ bool runahead_engine::drain(time_ps horizon) {
     const queued_line q = m_pending.front();
     if (q.not_before > horizon) return false;
     std::int64_t probe = 0;
-    if (values() && !values()->read(q.line, 1, probe)) {
+    if (values() && !read_value(q.line, 1, probe)) {
       ++m_lines_unmapped;  // no memory there: the bus would refuse it
       m_pending.pop_front();
       continue;
@@ -285,8 +360,9 @@ bool runahead_engine::drain(time_ps horizon) {
       m_outstanding[q.line] = free;
       m_issue_order.emplace_back(free, q.line);
       m_peak_outstanding = std::max(m_peak_outstanding, m_outstanding.size());
-      if (m_trace && s) {
-        const time_ps ready = s->line_ready(q.line);
+      if (m_trace && m_trace->in_flight.enabled() && s) {
+        // For the VCD only: not a question of the unit's, so not recorded.
+        const time_ps ready = (m_record_sink ? &m_record_sink->m_cache : s)->line_ready(q.line);
         if (ready > free) m_trace->in_flight.acquire(trace_time(free), trace_time(ready));
       }
     } else {

@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +42,12 @@ class runahead_engine : public mem::prefetcher {
   // Lines prefetched and not yet used by a demand, evicted or expired.
   std::size_t outstanding() const { return m_outstanding.size(); }
   bool enabled() const { return m_enabled; }
+
+  // Writes every event the unit receives, every memory value it reads and every question it asks
+  // its cache (with the answer) to `out`, one line each, for replay into the TLM and the RTL in
+  // lock-step (--record-nvr-events; the format is in rtl/README.md). Call once, after attach();
+  // the stream must outlive the unit.
+  void record_events(std::ostream* out);
 
  protected:
   explicit runahead_engine(std::string name);
@@ -109,6 +116,10 @@ class runahead_engine : public mem::prefetcher {
     std::uint64_t vector;  // lines of one vector prefetch issue in the same cycle
   };
   bool drain_index(time_ps horizon);
+  bool read_value(std::uint64_t address, std::uint32_t bytes, std::int64_t& value) const;
+  std::ostream* m_record = nullptr;
+  struct recording_sink;
+  std::unique_ptr<recording_sink> m_record_sink;
   std::deque<queued_line> m_pending;
   std::deque<std::pair<std::uint64_t, time_ps>> m_index_pending;  // stream prefetches of index lines
   std::unordered_map<std::uint64_t, time_ps> m_outstanding;       // unused lines -> issue time

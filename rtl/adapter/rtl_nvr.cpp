@@ -105,11 +105,10 @@ bool rtl_nvr_prefetcher::run(unsigned op, time_ps horizon, time_ps event_time) {
     c.mem_rsp_valid = 0;
     if (c.op_done) return c.op_result != 0;
     if (c.pf_valid) {
-      if (!c.pf_empty) m_vector.push_back(c.pf_line);
-      if (c.pf_last) {
-        queue_lines(m_vector, m_vector_ready, static_cast<std::int64_t>(c.pf_tag));
-        m_vector.clear();
-      }
+      // one vector per beat
+      m_vector.clear();
+      for (unsigned i = 0; i < c.pf_count && i < 32; ++i) m_vector.push_back(c.pf_lines[i]);
+      queue_lines(m_vector, m_vector_ready, static_cast<std::int64_t>(c.pf_tag));
     }
     if (c.mem_req_valid) {
       bool ok = true;

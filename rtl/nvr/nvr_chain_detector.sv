@@ -38,6 +38,13 @@ module nvr_chain_detector #(
     output logic                    res_out_valid,
     output logic                    res_active,
     output logic [            63:0] res_address,
+    // the same for every lane of a vector at once (the core's walk; a lane not in resv_mask
+    // comes out inactive)
+    input  logic                    resv_valid,
+    input  logic [       LANES-1:0] resv_mask,
+    input  logic [            63:0] resv_index  [LANES],  // signed
+    output logic [       LANES-1:0] resv_active,
+    output logic [            63:0] resv_address[LANES],
     output logic [     ENTRIES-1:0] exhausted,        // per chain: invalid or last_prefetched >= ss_end
     output logic [$clog2(ENTRIES+1)-1:0] occupancy
 );
@@ -125,6 +132,15 @@ module nvr_chain_detector #(
     if (res_valid) begin
       res_active <= res_lane_active && !res_index[63] && res_index < index_bound_q[res_slot];
       res_address <= target_base_q[res_slot] + res_index * target_stride_q[res_slot];
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (resv_valid) begin
+      for (int i = 0; i < LANES; i++) begin
+        resv_active[i] <= resv_mask[i] && !resv_index[i][63] && resv_index[i] < index_bound_q[res_slot];
+        resv_address[i] <= target_base_q[res_slot] + resv_index[i] * target_stride_q[res_slot];
+      end
     end
   end
 

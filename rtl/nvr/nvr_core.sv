@@ -58,15 +58,14 @@ module nvr_core #(
     input  logic [          31:0] mem_rsp_data,
     input  logic [LANES-1:0][31:0] mem_rsp_words,   // K_READ_VECTOR: lane i's index
     input  logic [     LANES-1:0] mem_rsp_mask,     // K_READ_VECTOR: lane i's index was read
-    // prefetch requests: the lines of one vector, the last flagged (a vector with no line: one
-    // beat with pf_empty)
+    // prefetch requests: one vector per beat, its distinct lines pf_lines[0 .. pf_count) in lane
+    // order (pf_count 0: a vector with no line); the lines are the VMIG's registered outputs
     output logic                  pf_valid,
     input  logic                  pf_ready,
-    output logic [          63:0] pf_line,
+    output logic [$clog2(2*LANES+1)-1:0] pf_count,
+    output logic [          63:0] pf_lines[2*LANES],
     output logic [     LANES-1:0] pf_mask,          // the vector's active lanes
     output logic [          63:0] pf_tag,
-    output logic                  pf_last,
-    output logic                  pf_empty,
     // counters
     output logic [          63:0] cnt_tasks_walked,
     output logic [          63:0] cnt_tasks_predicted,
@@ -237,10 +236,12 @@ module nvr_core #(
       .look_trip(lbd_look_trip)
   );
 
-  logic scd_cmd_valid, scd_slot, scd_res_valid, scd_vec_valid, scd_res_out_active;
+  logic scd_cmd_valid, scd_slot, scd_resv_valid, scd_vec_valid;
   logic [1:0] scd_cmd_op;
   logic [63:0] scd_target_base, scd_target_stride, scd_index_bound, scd_ss_start, scd_ss_end;
-  logic [63:0] scd_res_index, scd_vec_position, scd_res_address;
+  logic [63:0] scd_vec_position;
+  logic [LANES-1:0] scd_resv_active;
+  logic [63:0] scd_resv_index[LANES], scd_resv_address[LANES];
   logic [LANES-1:0] scd_vec_active;
   logic [1:0] scd_exhausted;
   logic [1:0] scd_occ;
@@ -261,13 +262,18 @@ module nvr_core #(
       .vec_valid(scd_vec_valid),
       .vec_position(scd_vec_position),
       .vec_active(scd_vec_active),
-      .res_valid(scd_res_valid),
+      .res_valid(1'b0),  // one lane at a time: the vector port below instead
       .res_slot(scd_slot),
       .res_lane_active(1'b1),
-      .res_index(scd_res_index),
+      .res_index('0),
       .res_out_valid(),
-      .res_active(scd_res_out_active),
-      .res_address(scd_res_address),
+      .res_active(),
+      .res_address(),
+      .resv_valid(scd_resv_valid),
+      .resv_mask(lane_active),
+      .resv_index(scd_resv_index),
+      .resv_active(scd_resv_active),
+      .resv_address(scd_resv_address),
       .exhausted(scd_exhausted),
       .occupancy(scd_occ)
   );
@@ -278,7 +284,6 @@ module nvr_core #(
   logic [63:0] lane_addr[LANES];
   logic [31:0] vmig_bytes;
   logic [CountW-1:0] vmig_count;
-  logic [63:0] vmig_lines[2*LANES];
   nvr_vector_generator #(.LANES(LANES), .LINE_BYTES(LINE_BYTES)) vmig (
       .clk,
       .rst_n,
@@ -291,7 +296,7 @@ module nvr_core #(
       .out_valid(),
       .bytes_error(vmig_bytes_error),
       .out_count(vmig_count),
-      .out_lines(vmig_lines),
+      .out_lines(pf_lines),  // straight to the prefetch port
       .vectors(cnt_vectors),
       .active_lanes(cnt_active_lanes),
       .masked_lanes(cnt_masked_lanes),
@@ -323,7 +328,7 @@ module nvr_core #(
     S_IDLE, S_WAIT, S_FLUSHED,
     S_STEP, S_BR_LIMIT, S_BR_L0, S_BR_L0R, S_BR_L1R, S_BR_STREAM, S_BR_READ, S_BR_R0R, S_BR_R1R,
     S_GS_OPEN,
-    S_NV_B, S_NV_L, S_NV_WV, S_NV_N1, S_NV_N2, S_NV_LANE, S_NV_LANER, S_NV_RES,
+    S_NV_B, S_NV_L, S_NV_WV, S_NV_N1, S_NV_N2, S_NV_LANE, S_NV_LANER, S_NV_RES, S_NV_RES2,
     S_NV_VMIG, S_NV_V1, S_NV_V2, S_NV_EMIT, S_NV_POST,
     S_FIN, S_TOPUP, S_TP_F, S_TP_MK,
     S_SN, S_SN_D, S_SN_T1, S_SN_T2, S_SN_T3, S_SN_F, S_SN_POP, S_SN_CMP, S_SN_POS, S_SN_TRIM, S_SN_LAST,
@@ -336,16 +341,15 @@ module nvr_core #(
   logic [31:0] did_q;
   logic rsp_ok_q;
   logic [31:0] rsp_data_q;
-  localparam int LaneIdxW = $clog2(LANES);
   logic [LANES-1:0][31:0] rsp_words_q;
   logic [LANES-1:0] rsp_mask_q;
-  logic [LaneIdxW-1:0] res_p1, res_p2;
-  logic res_p1v, res_p2v;
+  // the lanes' indices, sign-extended, into the SCD's vector resolve
+  always_comb
+    for (int i = 0; i < LANES; i++) scd_resv_index[i] = {{32{rsp_words_q[i][31]}}, rsp_words_q[i]};
   logic [63:0] at_q, from_q, to_q, cur_line, last_line, vec_tag, pos0, start_v, lp_cur, stride_q;
   logic [6:0] k_q;
-  logic [SizeW-1:0] lane_i;
   logic fi, moved, start_ok;
-  logic [CountW-1:0] emit_j, count_q;
+  logic [CountW-1:0] count_q;
   logic [63:0] position_q;
   task_t snoop_t;
 
@@ -454,7 +458,7 @@ module nvr_core #(
       sd_obs_valid <= 1'b0;
       lbd_obs_valid <= 1'b0;
       scd_cmd_valid <= 1'b0;
-      scd_res_valid <= 1'b0;
+      scd_resv_valid <= 1'b0;
       vmig_valid <= 1'b0;
       cnt_tasks_walked <= '0;
       cnt_tasks_predicted <= '0;
@@ -475,7 +479,7 @@ module nvr_core #(
       sd_obs_valid <= 1'b0;
       lbd_obs_valid <= 1'b0;
       scd_cmd_valid <= 1'b0;
-      scd_res_valid <= 1'b0;
+      scd_resv_valid <= 1'b0;
       vmig_valid <= 1'b0;
       // the peaks the C++ takes after each table update
       if (8'(sd_occ) > peak_sd) peak_sd <= 8'(sd_occ);
@@ -743,7 +747,6 @@ module nvr_core #(
           pos0 <= scd_vec_position;
           lane_active <= scd_vec_valid ? scd_vec_active : '0;
           scd_vec_pos_q[fslot] <= to_q;
-          lane_i <= '0;
           st <= S_NV_LANE;
         end
         // the indices of the vector's lanes, in one request
@@ -759,30 +762,19 @@ module nvr_core #(
         S_NV_LANER: begin
           // a lane whose index cannot be read is masked
           lane_active <= lane_active & rsp_mask_q;
-          lane_i <= '0;
-          res_p1v <= 1'b0;
-          res_p2v <= 1'b0;
+          scd_resv_valid <= 1'b1;
           st <= S_NV_RES;
         end
-        // resolve the active lanes through the SCD, one a cycle, pipelined: a lane's address is
-        // out two edges after its index goes in
-        S_NV_RES: begin
-          if (res_p2v) begin
-            lane_active[res_p2] <= scd_res_out_active;
-            lane_addr[res_p2] <= scd_res_address;
-          end
-          res_p2 <= res_p1;
-          res_p2v <= res_p1v;
-          if (lane_i != cfg_vector_size_r) begin
-            res_p1 <= lane_i[LaneIdxW-1:0];
-            res_p1v <= lane_active[lane_i[LaneIdxW-1:0]];
-            scd_res_valid <= lane_active[lane_i[LaneIdxW-1:0]];
-            scd_res_index <= {{32{rsp_words_q[lane_i[LaneIdxW-1:0]][31]}}, rsp_words_q[lane_i[LaneIdxW-1:0]]};
-            lane_i <= lane_i + 1;
-          end else begin
-            res_p1v <= 1'b0;
-            if (!res_p1v && !res_p2v) st <= S_NV_VMIG;
-          end
+        // the SCD resolves every lane of the vector at once (one a cycle cost a third of the
+        // core's cycles): its addresses are out two edges after S_NV_LANER
+        S_NV_RES: st <= S_NV_RES2;
+        S_NV_RES2: begin
+          for (int i = 0; i < LANES; i++)
+            if (lane_active[i]) begin
+              lane_active[i] <= scd_resv_active[i];
+              lane_addr[i] <= scd_resv_address[i];
+            end
+          st <= S_NV_VMIG;
         end
         S_NV_VMIG: begin
           vmig_valid <= 1'b1;
@@ -793,25 +785,17 @@ module nvr_core #(
         S_NV_V2: begin
           if (vmig_bytes_error) cnt_bytes_errors <= cnt_bytes_errors + 1;
           count_q <= vmig_count;
-          emit_j <= '0;
           pf_valid <= 1'b1;
-          pf_line <= vmig_count != 0 ? vmig_lines[0] : '0;
-          pf_empty <= vmig_count == 0;
-          pf_last <= vmig_count <= 1;
+          pf_count <= vmig_count;
           pf_mask <= lane_active;
           pf_tag <= vec_tag;
           st <= S_NV_EMIT;
         end
+        // the whole vector in one beat (one line a cycle cost a third of the core's cycles)
         S_NV_EMIT:
         if (pf_ready) begin
-          if (pf_last) begin
-            pf_valid <= 1'b0;
-            st <= S_NV_POST;
-          end else begin
-            pf_line <= vmig_lines[emit_j+1];
-            pf_last <= emit_j + 2 >= count_q;
-            emit_j <= emit_j + 1;
-          end
+          pf_valid <= 1'b0;
+          st <= S_NV_POST;
         end
         S_NV_POST: begin
           if (!fslot) begin
@@ -1054,9 +1038,16 @@ module nvr_core #(
           l = sd_out_hit ? lp[sd_out_index] : '0;
           a = $signed(l - dline_q) / $signed(sd_out_stride);
           stride_q <= sd_out_stride;
-          lp_cur <= $signed(a) < 0 || $signed(a) > $signed({57'd0, cfg_index_degree_r}) ? dline_q : l;
           at_q <= {{(64 - $clog2(SD_ENTRIES)) {1'b0}}, sd_out_index};
-          k_q <= 7'd1;
+          // the targets dline + k * stride grow with k, so the lines up to k = a are the ones the
+          // last prefetches covered: start at a + 1 instead of skipping them a cycle each
+          if ($signed(a) < 0 || $signed(a) > $signed({57'd0, cfg_index_degree_r})) begin
+            lp_cur <= dline_q;
+            k_q <= 7'd1;
+          end else begin
+            lp_cur <= l;
+            k_q <= 7'(a) + 7'd1;  // index_degree is at most 64
+          end
           st <= S_DM_K;
         end
         S_DM_K:

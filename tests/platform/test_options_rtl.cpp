@@ -33,6 +33,7 @@ TEST(options_rtl, tlm_by_default) {
   ASSERT_TRUE(config);
   EXPECT_FALSE(config->soc.nvr_rtl);
   EXPECT_EQ(config->soc.rtl_vcd, "");
+  EXPECT_EQ(config->soc.record_nvr_events, "");
 }
 
 // Without the RTL (-DNVR_RTL=OFF) --nvr=rtl is refused, saying why.
@@ -63,6 +64,12 @@ TEST(options_rtl, rtl_from_the_command_line_and_a_config_file) {
 
 #endif
 
+TEST(options_rtl, record_nvr_events) {
+  const auto config = parse_rtl({"fw.elf", "--prefetcher", "nvr", "--record-nvr-events", "run.events"});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->soc.record_nvr_events, "run.events");
+}
+
 TEST(options_rtl, bad_values_are_clear_errors) {
   expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--nvr", "verilog"},
                          "--nvr: 'verilog' is not tlm or rtl");
@@ -77,6 +84,12 @@ TEST(options_rtl, bad_values_are_clear_errors) {
   expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--nvr=rtl", "--rtl-vcd", ""},
                          "--rtl-vcd: needs a file name");
 #endif
+  expect_rtl_usage_error({"fw.elf", "--prefetcher", "nvr", "--record-nvr-events", ""},
+                         "--record-nvr-events: needs a file name");
+  expect_rtl_usage_error({"fw.elf", "--record-nvr-events", "x.events"},
+                         "--record-nvr-events: needs --prefetcher nvr");
+  expect_rtl_usage_error({"fw.elf", "--prefetcher", "dvr", "--record-nvr-events", "x.events"},
+                         "--record-nvr-events: needs --prefetcher nvr");
   char name[] = "/tmp/nvr-vp-options-rtl-XXXXXX";
   const int fd = mkstemp(name);
   ASSERT_GE(fd, 0);

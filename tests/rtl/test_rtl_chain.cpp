@@ -1,9 +1,11 @@
 // Lock-step equivalence of the sparse chain detector (SCD) and the vector micro-instruction
 // generator (VMIG) RTL (rtl/nvr, verilated) with their C++ models (ip/nvr/detectors.h): seeded
-// random command streams (program, set_bounds, next, invalidate, with a resolve beside each),
+// random command streams (program, set_bounds, next, invalidate, with a resolve and a 16-lane
+// vector resolve beside each),
 // compared after every cycle; each vector's lanes, resolved, then go through both VMIGs.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -26,7 +28,7 @@ enum op : unsigned { op_program = 0, op_set_bounds = 1, op_next = 2, op_invalida
 
 class chain_lock_step {
  public:
-  explicit chain_lock_step(std::uint64_t seed) : m_rng(seed), m_model(slots) {}
+  explicit chain_lock_step(std::uint64_t seed) : m_rng(seed), m_vector_rng(seed + 1000), m_model(slots) {}
 
   unsigned below(unsigned n) { return static_cast<unsigned>(m_rng() % n); }
   std::int64_t between(std::int64_t lo, std::int64_t hi) {
@@ -47,6 +49,22 @@ class chain_lock_step {
     rtl.res_slot = res_slot;
     rtl.res_lane_active = lane_in;
     rtl.res_index = static_cast<std::uint64_t>(index);
+    // The vector resolve beside it, on the same slot and state, every lane (its own random
+    // numbers, so the command stream is the one without it).
+    std::array<lane, lanes_max> vector_lanes{};
+    std::array<bool, lanes_max> vector_active{};
+    const auto bound = static_cast<std::int64_t>(m_model.at(res_slot).index_bound);
+    rtl.resv_valid = 1;
+    rtl.resv_mask = 0;
+    for (unsigned i = 0; i < lanes_max; ++i) {
+      const bool in = m_vector_rng() % 8 != 0;
+      const std::int64_t v =
+          -4 + static_cast<std::int64_t>(m_vector_rng() % static_cast<std::uint64_t>(bound + 9));
+      vector_lanes[i] = lane{0, in, 0};
+      vector_active[i] = m_model.resolve(res_slot, vector_lanes[i], v);
+      rtl.resv_index[i] = static_cast<std::uint64_t>(v);
+      if (in) rtl.resv_mask |= 1u << i;
+    }
 
     rtl.cmd_valid = below(8) != 0;
     rtl.cmd_slot = slot;
@@ -120,6 +138,12 @@ class chain_lock_step {
     if (rtl.res_active) {
       ASSERT_EQ(rtl.res_address, res_lane.address) << "step " << m_steps;
     }
+    for (unsigned i = 0; i < lanes_max; ++i) {
+      ASSERT_EQ((rtl.resv_active >> i) & 1, vector_active[i]) << "step " << m_steps << " lane " << i;
+      if (vector_active[i]) {
+        ASSERT_EQ(rtl.resv_address[i], vector_lanes[i].address) << "step " << m_steps;
+      }
+    }
     for (unsigned s = 0; s < slots; ++s)
       ASSERT_EQ((rtl.exhausted >> s) & 1, m_model.exhausted(s)) << "step " << m_steps << " slot " << s;
     ASSERT_EQ(rtl.occupancy, m_model.occupancy());
@@ -170,7 +194,7 @@ class chain_lock_step {
     ASSERT_EQ(rtl.line_count, m_generator.line_count());
   }
 
-  std::mt19937_64 m_rng;
+  std::mt19937_64 m_rng, m_vector_rng;
   chain_detector m_model;
   vector_generator m_generator{64};
   rtl_model<Vnvr_chain_detector> m_rtl;
