@@ -369,6 +369,9 @@ int same_prefetches(const std::string& path, const char* left, const prefetch_li
 // 0 when the two replays agree (and, exact, agree with the recorded run).
 int compare(const std::string& path, const recording& rec, const runahead::nvr_config& tlm_config,
             const runahead::nvr_config& rtl_config, std::size_t min_prefetches, bool exact) {
+  // The memory sides first: the prefetchers ask them again in final_stats and must not outlive them.
+  scripted_side tlm_side(rec.calls, rec.capacity), rtl_side(rec.calls, rec.capacity);
+  test::fake_cache tlm_cache, rtl_cache;
   runahead::nvr_prefetcher tlm(tlm_config);
   rtl::rtl_nvr_prefetcher core(rtl_config);
   prefetch_list a, b;
@@ -376,7 +379,6 @@ int compare(const std::string& path, const recording& rec, const runahead::nvr_c
     prefetch_list recorded;
     for (const call_record& c : rec.calls)
       if (c.type == 'Q') recorded.push_back({c.a, c.b, static_cast<unsigned>(c.c), c.d});
-    scripted_side tlm_side(rec.calls, rec.capacity), rtl_side(rec.calls, rec.capacity);
     try {
       replay_exact(rec, tlm, tlm_side);
     } catch (const diverged& error) {
@@ -397,7 +399,6 @@ int compare(const std::string& path, const recording& rec, const runahead::nvr_c
     a = std::move(tlm_side.issued);
     b = std::move(rtl_side.issued);
   } else {
-    test::fake_cache tlm_cache, rtl_cache;
     replay(rec.events, tlm, tlm_cache);
     replay(rec.events, core, rtl_cache);
     a = std::move(tlm_cache.issued);
