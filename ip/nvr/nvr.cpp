@@ -410,16 +410,19 @@ std::size_t nvr_prefetcher::window_lines() const {
   return static_cast<std::size_t>(std::max<std::uint64_t>(capacity() / 2, 1));
 }
 
+nlohmann::json to_json(const nvr_config& c) {
+  return {{"vector_size", c.vector_size},
+          {"distance_tiles", c.distance},
+          {"predict", c.predict},
+          {"index_degree", c.index_degree},
+          {"sd", c.sd},
+          {"scd", c.scd},
+          {"lbd", c.lbd}};
+}
+
 nlohmann::json nvr_prefetcher::model_stats() const {
   return nlohmann::json{
-      {"config",
-       {{"vector_size", m_config.vector_size},
-        {"distance_tiles", m_config.distance},
-        {"predict", m_config.predict},
-        {"index_degree", m_config.index_degree},
-        {"sd", m_config.sd},
-        {"scd", m_config.scd},
-        {"lbd", m_config.lbd}}},
+      {"config", to_json(m_config)},
       {"tables",
        {{"sd", {{"entries", m_sd.size()}, {"occupied", m_sd.occupancy()}, {"peak", m_peak_sd}}},
         {"lbd", {{"entries", m_lbd.size()}, {"occupied", m_lbd.occupancy()}, {"peak", m_peak_lbd}}},

@@ -159,6 +159,9 @@ struct nvr_config {
   time_ps cycle_ps = 1000;
 };
 nvr_config parse_nvr_config(const mem::prefetcher_params& params);  // std::invalid_argument
+// The configuration as the statistics show it (`model.config`), one form for the TLM and the RTL
+// adapter so that their statistics compare equal.
+nlohmann::json to_json(const nvr_config& c);
 
 // NVR: the stride detector learns how each field of the sparse instructions moves from one to
 // the next, the loop bound detector where those loops wrap, so the unit can run past the

@@ -233,14 +233,7 @@ std::size_t rtl_nvr_prefetcher::window_lines() const {
 nlohmann::json rtl_nvr_prefetcher::model_stats() const {
   const Vnvr_core& c = *m_pins->core;
   return nlohmann::json{
-      {"config",
-       {{"vector_size", m_config.vector_size},
-        {"distance_tiles", m_config.distance},
-        {"predict", m_config.predict},
-        {"index_degree", m_config.index_degree},
-        {"sd", m_config.sd},
-        {"scd", m_config.scd},
-        {"lbd", m_config.lbd}}},
+      {"config", runahead::to_json(m_config)},
       {"tables",
        {{"sd", {{"entries", 16}, {"occupied", c.sd_occupancy}, {"peak", c.peak_sd}}},
         {"lbd", {{"entries", 16}, {"occupied", c.lbd_occupancy}, {"peak", c.peak_lbd}}},
