@@ -12,6 +12,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "ip/cache/hierarchy.h"
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
                                                   "write the figures as JSON")(
       "repeat", po::value<std::uint32_t>()->default_value(40), "passes over the trace per measurement")(
       "runs", po::value<std::uint32_t>()->default_value(3), "measurements per prefetcher (the best counts)")(
+      "prefetchers", po::value<std::string>()->default_value("none,imp"),
+      "comma-separated prefetchers to measure (none, imp, stride, ...)")(
       "write-trace", po::value<std::string>(),
       "only write the bench's trace to FILE (binary format, for nvr-trace-sim) and exit");
   po::variables_map vm;
@@ -129,7 +132,22 @@ int main(int argc, char** argv) {
   out["repeat"] = repeat;
   out["target_accesses_per_second"] = 20e6;
   bool all_met = true;
-  for (const char* name : {"none", "imp"}) {
+  std::vector<std::string> names;
+  {
+    std::stringstream list(vm["prefetchers"].as<std::string>());
+    for (std::string name; std::getline(list, name, ',');)
+      if (!name.empty()) names.push_back(name);
+  }
+  // A bad name fails here, before anything is measured.
+  for (const std::string& name : names) {
+    try {
+      measure(t, name, 0);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "nvr-bench-memory: --prefetchers: " << e.what() << '\n';
+      return 64;
+    }
+  }
+  for (const std::string& name : names) {
     figures best;
     for (std::uint32_t i = 0; i < runs; ++i) {
       const figures f = measure(t, name, repeat);
@@ -139,10 +157,10 @@ int main(int argc, char** argv) {
     const double cpu_rate = static_cast<double>(best.records) / best.cpu_seconds;
     all_met = all_met && cpu_rate >= 20e6;
     std::printf(
-        "%-5s %6.1f M accesses/s of CPU time (%6.1f M/s wall), %llu accesses in %.3f s CPU, %.3f s wall; "
+        "%-9s %6.1f M accesses/s of CPU time (%6.1f M/s wall), %llu accesses in %.3f s CPU, %.3f s wall; "
         "NSB misses %llu, L2 misses %llu, %.1f simulated us\n",
-        name, cpu_rate / 1e6, rate / 1e6, static_cast<unsigned long long>(best.records), best.cpu_seconds,
-        best.seconds, static_cast<unsigned long long>(best.nsb_misses),
+        name.c_str(), cpu_rate / 1e6, rate / 1e6, static_cast<unsigned long long>(best.records),
+        best.cpu_seconds, best.seconds, static_cast<unsigned long long>(best.nsb_misses),
         static_cast<unsigned long long>(best.l2_misses), static_cast<double>(best.simulated_ps) / 1e6);
     out[name] = {{"accesses", best.records},
                  {"line_accesses", best.line_accesses},

@@ -66,6 +66,7 @@ cache::cache(std::string name, const cache_config& config, timing_target* lower)
     m_sets = static_cast<std::uint32_t>(lines / m_ways);
     m_plru_levels = log2_exact(m_ways);
     m_set_mask = m_sets - 1;
+    m_first_chunk_mask = m_ways >= 16 ? 0xffffu : (1u << m_ways) - 1;
     m_lines = lines;
     m_way.assign(lines, way_state{});
     m_signatures.assign(lines + 15, 0);  // the set search loads 16 signatures at a time
@@ -99,6 +100,7 @@ cache::cache(std::string name, const cache_config& config, timing_target* lower)
   m_lower_cache = dynamic_cast<cache*>(lower);
   m_rare_path = config.size == 0;
   m_port_free.assign(config.ports, 0);
+  m_single_port = config.ports == 1;
   m_mshrs = config.mshrs;
   m_mshr_release.assign(m_mshrs);
   m_pf_release.assign(config.prefetch_mshrs);
@@ -156,7 +158,7 @@ inline time_ps cache::cached_access(time_ps now, const request& r) {
 time_ps cache::bypass(time_ps now, const request& r) {
   if (!r.is_prefetch) {
     ++m_counters.accesses;
-    ++(r.is_write ? m_counters.writes : m_counters.reads);
+    m_counters.writes += r.is_write;
   }
   return lower_access(now, r);
 }
@@ -213,23 +215,17 @@ time_ps cache::access_lines(time_ps now, const request& r) {
 // The helpers below are inline: each is used on every access, from this file only.
 inline time_ps cache::grant_port(time_ps now) {
   // The earliest-free port (the first of equals); most caches have only one.
-  time_ps& port =
-      m_port_free.size() == 1 ? m_port_free[0] : *std::min_element(m_port_free.begin(), m_port_free.end());
+  time_ps& port = m_single_port ? m_port_free[0] : *std::min_element(m_port_free.begin(), m_port_free.end());
   const time_ps start = std::max(now, port);
   m_counters.port_wait_ps += start - now;
   port = start + m_occupancy_ps;
   return start;
 }
 
-inline time_ps cache::acquire_mshr(time_ps t, bool may_wait, bool& granted) {
-  granted = true;
+inline time_ps cache::acquire_mshr(time_ps t) {
   if (m_mshrs == 0) return t;
   const time_ps earliest = m_mshr_release.earliest();
   if (earliest > t) {
-    if (!may_wait) {
-      granted = false;
-      return t;
-    }
     ++m_counters.mshr_stalls;
     m_counters.mshr_stall_ps += earliest - t;
     t = earliest;
@@ -247,37 +243,45 @@ void cache::release_queue::assign(std::uint32_t count) {
 }
 
 void cache::release_queue::replace_earliest(time_ps release) {
-  m_head = (m_head + 1) & m_mask;
+  // Locals: the stores into the ring would otherwise make the compiler reload the members.
+  const std::size_t mask = m_mask, head = (m_head + 1) & mask;
+  time_ps* const times = m_times.data();
+  m_head = head;
   // The slot just past the last entry is free; move later entries up until `release` fits.
-  std::size_t at = (m_head + m_count - 1) & m_mask;
-  while (at != m_head) {
-    const std::size_t before = (at - 1) & m_mask;
-    if (m_times[before] <= release) break;
-    m_times[at] = m_times[before];
+  std::size_t at = (head + m_count - 1) & mask;
+  while (at != head) {
+    const std::size_t before = (at - 1) & mask;
+    const time_ps t = times[before];
+    if (t <= release) break;
+    times[at] = t;
     at = before;
   }
-  m_times[at] = release;
+  times[at] = release;
 }
 
-inline int cache::find(std::uint32_t set, std::uint64_t line_no) const {
+inline int cache::find(std::uint32_t set, std::uint64_t line_no, std::uint8_t sig) const {
   const std::uint64_t base = std::uint64_t{set} * m_ways;
   const way_state* ways = &m_way[base];
 #ifdef __SSE2__
   // Ways whose signature matches are candidates; an empty way may match too, but its tag
-  // (invalid_tag) never equals a line number.
+  // (invalid_tag) never equals a line number. The key is broadcast through a multiply, which is
+  // shorter than _mm_set1_epi8 on SSE2.
   const std::uint8_t* signatures = &m_signatures[base];
-  const __m128i key = _mm_set1_epi8(static_cast<char>(signature(line_no)));
-  for (std::uint32_t w = 0; w < m_ways; w += 16) {
+  const __m128i key = _mm_set1_epi64x(static_cast<long long>(sig * 0x0101010101010101ull));
+  std::uint32_t mask = m_first_chunk_mask;
+  for (std::uint32_t w = 0;;) {
     const __m128i sixteen = _mm_loadu_si128(reinterpret_cast<const __m128i*>(signatures + w));
-    std::uint32_t match = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(sixteen, key)));
-    if (m_ways - w < 16) match &= (1u << (m_ways - w)) - 1;  // bytes past the set
+    std::uint32_t match = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(sixteen, key))) & mask;
     for (; match; match &= match - 1) {
       const std::uint32_t i = w + static_cast<std::uint32_t>(__builtin_ctz(match));
       if (ways[i].tag == line_no) return static_cast<int>(i);
     }
+    w += 16;
+    if (w >= m_ways) return -1;
+    mask = m_ways - w < 16 ? (1u << (m_ways - w)) - 1 : 0xffffu;  // bytes past the set
   }
-  return -1;
 #else
+  (void)sig;
   for (std::uint32_t w = 0; w < m_ways; ++w)
     if (ways[w].tag == line_no) return static_cast<int>(w);
   return -1;
@@ -303,7 +307,7 @@ inline std::uint32_t cache::victim(std::uint32_t set) {
   const std::uint64_t base = std::uint64_t{set} * m_ways;
   if (m_valid_lines < m_lines) {  // once every line holds data, no set has an empty way
     for (std::uint32_t w = 0; w < m_ways; ++w)
-      if (m_way[base + w].tag == invalid_tag) return w;
+      if (!(m_flags[base + w] & flag_valid)) return w;
   }
   switch (m_config.replacement) {
     case replacement_policy::lru: {
@@ -330,24 +334,22 @@ inline std::uint32_t cache::victim(std::uint32_t set) {
   return 0;
 }
 
-inline bool cache::evict(std::uint64_t idx) {
-  ++m_counters.evictions;
-  std::uint8_t& flags = m_flags[idx];
-  if (flags & flag_prefetched) ++m_counters.pf_useless;
-  const bool dirty = (flags & flag_dirty) != 0;
-  m_way[idx].tag = invalid_tag;
-  flags = 0;
-  --m_valid_lines;
-  return dirty;
+inline std::uint8_t cache::replace(std::uint64_t idx) {
+  const std::uint8_t evicted_flags = m_flags[idx];
+  if (evicted_flags & flag_valid) {
+    ++m_counters.evictions;
+    m_counters.pf_useless += (evicted_flags & flag_prefetched) != 0;
+  } else {
+    ++m_valid_lines;
+  }
+  return evicted_flags;
 }
 
-inline void cache::install(std::uint32_t set, std::uint32_t way, std::uint64_t line_no, time_ps ready,
-                           std::uint8_t flags) {
-  const std::uint64_t idx = std::uint64_t{set} * m_ways + way;
+inline void cache::install(std::uint64_t idx, std::uint32_t set, std::uint32_t way, std::uint64_t line_no,
+                           std::uint8_t sig, time_ps ready, std::uint8_t flags) {
   m_way[idx] = way_state{line_no, ready};
-  m_signatures[idx] = signature(line_no);
-  m_flags[idx] = flags;
-  ++m_valid_lines;
+  m_signatures[idx] = sig;
+  m_flags[idx] = flags | flag_valid;
   touch(set, way);
 }
 
@@ -362,15 +364,15 @@ void cache::write_back(time_ps t, std::uint64_t line_address) {
   lower_access(t, wb);
 }
 
-void cache::notify_fill(time_ps t, time_ps ready, std::uint64_t line_no, bool prefetch,
-                        std::uint64_t evicted_tag, bool evicted_unused_prefetch) {
+void cache::notify_fill(time_ps t, time_ps ready, std::uint64_t line_no, bool prefetch, std::uint64_t evicted,
+                        bool evicted_unused_prefetch) {
   fill_event fe;
   fe.time = t;
   fe.ready = ready;
   fe.line_address = line_no << m_line_shift;
   fe.prefetch = prefetch;
-  fe.evicted = evicted_tag != invalid_tag;
-  if (fe.evicted) fe.evicted_line_address = evicted_tag << m_line_shift;
+  fe.evicted = evicted != invalid_tag;
+  if (fe.evicted) fe.evicted_line_address = evicted << m_line_shift;
   fe.evicted_unused_prefetch = evicted_unused_prefetch;
   m_prefetcher->on_fill(fe);
 }
@@ -380,22 +382,23 @@ time_ps cache::access_line(time_ps now, std::uint64_t address, std::uint32_t siz
   const time_ps lookup = start + m_hit_ps;
   const std::uint64_t line_no = address >> m_line_shift;
   const std::uint32_t set = static_cast<std::uint32_t>(line_no & m_set_mask);
+  const std::uint8_t sig = signature(line_no);
   const bool demand = !r.is_prefetch;
   if (demand) {
     ++m_counters.accesses;
-    ++(r.is_write ? m_counters.writes : m_counters.reads);
+    m_counters.writes += r.is_write;
   } else {
     ++m_counters.prefetch_requests;
   }
 
   lookup_result found;
-  const int way = find(set, line_no);
+  const int way = find(set, line_no, sig);
   time_ps done;
   if (way >= 0) {
     touch(set, static_cast<std::uint32_t>(way));
     done = hit_line(std::uint64_t{set} * m_ways + static_cast<std::uint32_t>(way), start, lookup, r, found);
   } else {
-    done = miss_line(set, line_no, address, size, lookup, r);
+    done = miss_line(set, line_no, sig, address, size, lookup, r);
   }
 
   if (m_prefetcher && demand) {
@@ -446,11 +449,12 @@ inline time_ps cache::hit_line(std::uint64_t idx, time_ps start, time_ps lookup,
 
 // Inline: folded into access_line, its only caller, which saves a call frame per miss (~10%).
 __attribute__((always_inline)) inline time_ps cache::miss_line(std::uint32_t set, std::uint64_t line_no,
-                                                               std::uint64_t address, std::uint32_t size,
-                                                               time_ps lookup, const request& r) {
+                                                               std::uint8_t sig, std::uint64_t address,
+                                                               std::uint32_t size, time_ps lookup,
+                                                               const request& r) {
   if (!r.is_prefetch) {
     ++m_counters.misses;
-    ++(r.is_write ? m_counters.write_misses : m_counters.read_misses);
+    m_counters.write_misses += r.is_write;
   } else {
     ++m_counters.prefetch_request_misses;
   }
@@ -464,13 +468,10 @@ __attribute__((always_inline)) inline time_ps cache::miss_line(std::uint32_t set
     return lower_access(lookup, down);
   }
   const bool full_line_write = r.is_write && size == m_config.line;
-  bool granted = true;
-  const time_ps t = full_line_write ? lookup : acquire_mshr(lookup, true, granted);
+  const time_ps t = full_line_write ? lookup : acquire_mshr(lookup);
   const std::uint32_t w = victim(set);
   const std::uint64_t idx = std::uint64_t{set} * m_ways + w;
-  const std::uint64_t evicted = m_way[idx].tag;
-  const bool evicted_unused_prefetch = evicted != invalid_tag && (m_flags[idx] & flag_prefetched);
-  const bool dirty_victim = evicted != invalid_tag && evict(idx);
+  const std::uint8_t evicted_flags = replace(idx);
   time_ps ready = t;
   if (!full_line_write) {
     request down;
@@ -486,9 +487,11 @@ __attribute__((always_inline)) inline time_ps cache::miss_line(std::uint32_t set
     ready = lower_access(t, down);
     occupy_mshr(ready);
   }
-  if (dirty_victim) write_back(t, evicted << m_line_shift);
-  install(set, w, line_no, ready, r.is_write ? flag_dirty : 0);
-  if (m_prefetcher_fills) notify_fill(t, ready, line_no, false, evicted, evicted_unused_prefetch);
+  const std::uint64_t evicted = evicted_tag(idx, evicted_flags);
+  if (evicted_flags & flag_dirty) write_back(t, evicted << m_line_shift);
+  install(idx, set, w, line_no, sig, ready, r.is_write ? flag_dirty : 0);
+  if (m_prefetcher_fills)
+    notify_fill(t, ready, line_no, false, evicted, (evicted_flags & flag_prefetched) != 0);
   if (__builtin_expect(m_trace != nullptr, 0))
     trace_event(r.is_prefetch ? trace_kind::other_miss : trace_kind::demand_miss, lookup, t, ready);
   return r.is_write ? t : ready;
@@ -500,7 +503,8 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   if (depth > 0) return m_lower->prefetch(now, address, depth - 1, instruction_id);
   const std::uint64_t line_no = address >> m_line_shift;
   const std::uint32_t set = static_cast<std::uint32_t>(line_no & m_set_mask);
-  if (find(set, line_no) >= 0) {
+  const std::uint8_t sig = signature(line_no);
+  if (find(set, line_no, sig) >= 0) {
     ++m_counters.pf_redundant;
     return prefetch_status::redundant;
   }
@@ -511,9 +515,7 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   }
   const std::uint32_t w = victim(set);
   const std::uint64_t idx = std::uint64_t{set} * m_ways + w;
-  const std::uint64_t evicted = m_way[idx].tag;
-  const bool evicted_unused_prefetch = evicted != invalid_tag && (m_flags[idx] & flag_prefetched);
-  const bool dirty_victim = evicted != invalid_tag && evict(idx);
+  const std::uint8_t evicted_flags = replace(idx);
   request down;
   down.address = line_no << m_line_shift;
   down.size = m_config.line;
@@ -522,11 +524,13 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
   ++m_counters.fills;
   const time_ps ready = lower_access(t, down);
   if (prefetch_limited()) prefetch_pool().replace_earliest(ready);
-  if (dirty_victim) write_back(t, evicted << m_line_shift);
-  install(set, w, line_no, ready, flag_prefetched);
+  const std::uint64_t evicted = evicted_tag(idx, evicted_flags);
+  if (evicted_flags & flag_dirty) write_back(t, evicted << m_line_shift);
+  install(idx, set, w, line_no, sig, ready, flag_prefetched);
   ++m_counters.pf_issued;
   if (__builtin_expect(m_trace != nullptr, 0)) trace_event(trace_kind::prefetch_issued, t, t, ready);
-  if (m_prefetcher_fills) notify_fill(t, ready, line_no, true, evicted, evicted_unused_prefetch);
+  if (m_prefetcher_fills)
+    notify_fill(t, ready, line_no, true, evicted, (evicted_flags & flag_prefetched) != 0);
   return prefetch_status::issued;
 }
 
@@ -561,7 +565,7 @@ time_ps cache::ready_time(std::uint64_t address) const {
 std::uint64_t cache::unused_prefetched_lines() const {
   std::uint64_t n = 0;
   for (std::uint64_t i = 0; i < m_way.size(); ++i)
-    if (m_way[i].tag != invalid_tag && (m_flags[i] & flag_prefetched)) ++n;
+    if ((m_flags[i] & (flag_valid | flag_prefetched)) == (flag_valid | flag_prefetched)) ++n;
   return n;
 }
 
@@ -586,11 +590,13 @@ void cache::publish() {
       },
       "geometry and timing parameters");
   s.add("accesses", c.accesses, "demand accesses (one per line touched)");
-  s.add("reads", c.reads, "demand reads");
+  s.add_derived(
+      "reads", [&c] { return nlohmann::json(c.reads()); }, "demand reads");
   s.add("writes", c.writes, "demand writes");
   s.add("hits", c.hits, "demand accesses that found the line present with its data");
   s.add("misses", c.misses, "demand accesses that found no line (primary misses)");
-  s.add("read_misses", c.read_misses, "primary misses of reads");
+  s.add_derived(
+      "read_misses", [&c] { return nlohmann::json(c.read_misses()); }, "primary misses of reads");
   s.add("write_misses", c.write_misses, "primary misses of writes");
   s.add("mshr_merges", c.mshr_merges, "demand accesses merged into an in-flight fill (partial hits)");
   s.add("mshr_stalls", c.mshr_stalls, "misses that waited for a free MSHR");

@@ -44,10 +44,10 @@ struct cache_config {
 
 // The cache's counters (demand accesses unless named otherwise).
 struct cache_counters {
-  std::uint64_t accesses = 0, reads = 0, writes = 0;
+  std::uint64_t accesses = 0, writes = 0;
   std::uint64_t hits = 0;    // line present, data there
   std::uint64_t misses = 0;  // line absent (primary misses)
-  std::uint64_t read_misses = 0, write_misses = 0;
+  std::uint64_t write_misses = 0;
   std::uint64_t mshr_merges = 0;  // line in flight: merged into its fill (partial hits)
   std::uint64_t mshr_stalls = 0;  // misses that waited for a free MSHR
   std::uint64_t mshr_stall_ps = 0;
@@ -61,6 +61,9 @@ struct cache_counters {
   std::uint64_t pf_useful = 0;   // prefetched lines a demand used (timely + late)
   std::uint64_t pf_late = 0;     // ... of which the demand came before the fill
   std::uint64_t pf_useless = 0;  // prefetched lines evicted unused
+  // Derived rather than counted: one store less per access and per miss.
+  std::uint64_t reads() const { return accesses - writes; }
+  std::uint64_t read_misses() const { return misses - write_misses; }
 };
 
 class cache final : public timing_target, public prefetch_sink {
@@ -117,7 +120,9 @@ class cache final : public timing_target, public prefetch_sink {
 
  private:
   static constexpr std::uint64_t invalid_tag = ~std::uint64_t{0};
-  enum : std::uint8_t { flag_dirty = 1, flag_prefetched = 2 };
+  // flag_valid: the way holds a line. Kept with the flags so that a miss that evicts a clean line
+  // never reads the (much larger) way state for its tag.
+  enum : std::uint8_t { flag_dirty = 1, flag_prefetched = 2, flag_valid = 4 };
 
   // The MSHRs' release times, kept sorted in a ring: a miss takes the earliest (any free MSHR is
   // as good as another, so only the multiset of times matters), and the new release time is
@@ -159,12 +164,12 @@ class cache final : public timing_target, public prefetch_sink {
   time_ps access_lines(time_ps now, const request& r);  // an access across lines
   time_ps access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r);
   time_ps hit_line(std::uint64_t idx, time_ps start, time_ps lookup, const request& r, lookup_result& found);
-  time_ps miss_line(std::uint32_t set, std::uint64_t line_no, std::uint64_t address, std::uint32_t size,
-                    time_ps lookup, const request& r);
+  time_ps miss_line(std::uint32_t set, std::uint64_t line_no, std::uint8_t sig, std::uint64_t address,
+                    std::uint32_t size, time_ps lookup, const request& r);
   time_ps grant_port(time_ps now);
-  // When a miss at `t` gets an MSHR (later than t if all are busy and it may wait; `granted`
-  // false if it may not). occupy_mshr() then holds that MSHR until `ready`.
-  time_ps acquire_mshr(time_ps t, bool may_wait, bool& granted);
+  // When a miss at `t` gets an MSHR (later than t if all are busy). occupy_mshr() then holds
+  // that MSHR until `ready`.
+  time_ps acquire_mshr(time_ps t);
   void occupy_mshr(time_ps ready) {
     if (m_mshrs != 0) m_mshr_release.replace_earliest(ready);
   }
@@ -174,16 +179,25 @@ class cache final : public timing_target, public prefetch_sink {
     return m_config.prefetch_mshrs != 0 ? m_pf_release : m_mshr_release;
   }
   bool prefetch_limited() const { return m_config.prefetch_mshrs != 0 || m_mshrs != 0; }
-  int find(std::uint32_t set, std::uint64_t line_no) const;
+  int find(std::uint32_t set, std::uint64_t line_no, std::uint8_t sig) const;
+  int find(std::uint32_t set, std::uint64_t line_no) const { return find(set, line_no, signature(line_no)); }
   std::uint32_t victim(std::uint32_t set);
   void touch(std::uint32_t set, std::uint32_t way);
-  // Empties line `idx`; returns whether it was dirty. Counts the eviction.
-  bool evict(std::uint64_t idx);
-  // Puts line `line_no` into the empty slot `idx` (way `way` of `set`), its data there at `ready`.
-  void install(std::uint32_t set, std::uint32_t way, std::uint64_t line_no, time_ps ready,
-               std::uint8_t flags);
+  // Makes slot `idx` the place of a new line: counts the eviction of the line it holds, if any,
+  // and returns that line's flags (0: none). The slot keeps its old contents, the evicted tag
+  // included, until install() overwrites them; nothing else reads it in between.
+  std::uint8_t replace(std::uint64_t idx);
+  // The tag the prefetcher's fill hook or a write-back needs of a line replace() evicted.
+  std::uint64_t evicted_tag(std::uint64_t idx, std::uint8_t evicted_flags) const {
+    const bool needed = (evicted_flags & flag_dirty) || (m_prefetcher_fills && (evicted_flags & flag_valid));
+    return needed ? m_way[idx].tag : invalid_tag;
+  }
+  // Puts line `line_no` (signature `sig`) into slot `idx` (way `way` of `set`), its data there at
+  // `ready`.
+  void install(std::uint64_t idx, std::uint32_t set, std::uint32_t way, std::uint64_t line_no,
+               std::uint8_t sig, time_ps ready, std::uint8_t flags);
   void write_back(time_ps t, std::uint64_t line_address);
-  void notify_fill(time_ps t, time_ps ready, std::uint64_t line_no, bool prefetch, std::uint64_t evicted_tag,
+  void notify_fill(time_ps t, time_ps ready, std::uint64_t line_no, bool prefetch, std::uint64_t evicted,
                    bool evicted_unused_prefetch);
   void publish();
 
@@ -210,10 +224,11 @@ class cache final : public timing_target, public prefetch_sink {
   std::uint32_t m_sets = 0, m_ways = 0, m_line_shift = 0, m_plru_levels = 0;
   std::uint64_t m_lines = 0, m_valid_lines = 0;
   std::uint64_t m_set_mask = 0;
+  std::uint32_t m_first_chunk_mask = 0;  // the ways of a set's first 16 signatures
 
   std::vector<way_state> m_way;                        // per way: set * ways + way
   std::vector<std::uint8_t> m_signatures;              // signature() of each tag (+ padding)
-  std::vector<std::uint8_t> m_flags;                   // flag_dirty | flag_prefetched
+  std::vector<std::uint8_t> m_flags;                   // flag_valid | flag_dirty | flag_prefetched
   std::vector<std::uint64_t> m_stamp;                  // LRU: last use
   std::vector<std::uint64_t> m_plru;                   // PLRU: ways - 1 tree bits per set, packed
   std::vector<std::uint64_t> m_plru_keep, m_plru_set;  // PLRU: per-way masks of a use
@@ -222,6 +237,7 @@ class cache final : public timing_target, public prefetch_sink {
   std::uint64_t m_clock = 0;  // LRU use counter
   std::uint64_t m_rng;        // random replacement (xorshift64)
   std::vector<time_ps> m_port_free;
+  bool m_single_port = true;  // ports == 1: no search for the earliest-free port
   release_queue m_mshr_release;
   release_queue m_pf_release;  // prefetch_mshrs > 0
   std::uint32_t m_mshrs = 0;

@@ -54,31 +54,6 @@ double dram::peak_bandwidth() const {
   return static_cast<double>(m_config.channels) * m_config.burst_size * 1e12 / static_cast<double>(m_burst);
 }
 
-time_ps dram::access(time_ps now, const request& r) {
-  const std::uint64_t size = r.size ? r.size : 1;
-  const std::uint64_t burst_size = m_config.burst_size;
-  const std::uint64_t first = r.address & ~(burst_size - 1);
-  const std::uint64_t bursts = (r.address + size - first + burst_size - 1) >> m_offset_bits;
-  time_ps done = now, latency = 0;
-  for (std::uint64_t i = 0, a = first; i < bursts; ++i, a += burst_size) {
-    const time_ps t = burst(now, a, r.is_write);
-    done = std::max(done, t);
-    latency += t - now;
-  }
-  // Counted once per request rather than per burst: the same sums.
-  if (r.is_write) {
-    m_counters.writes += bursts;
-    m_counters.bytes_written += bursts * burst_size;
-  } else {
-    m_counters.reads += bursts;
-    m_counters.bytes_read += bursts * burst_size;
-    m_counters.read_latency_ps += latency;
-    if (r.is_prefetch) m_counters.prefetch_reads += bursts;
-  }
-  m_counters.last_completion = std::max(m_counters.last_completion, done);
-  return done;
-}
-
 struct dram::trace_signals {
   struct channel {
     channel(const std::string& prefix)
@@ -105,8 +80,8 @@ __attribute__((noinline, cold)) void dram::trace_burst(std::uint32_t channel, ti
   c.in_flight.acquire(arrival, done);
 }
 
-time_ps dram::burst(time_ps now, std::uint64_t address, bool is_write) {
-  (void)is_write;  // reads and writes share the timing (tCWL taken equal to tCL)
+__attribute__((always_inline)) inline time_ps dram::burst(time_ps now, std::uint64_t address, bool is_write) {
+  // Reads and writes share the timing (tCWL taken equal to tCL).
   const dram_location l = decode(address);
   bank_state& b = m_banks[std::uint64_t{l.channel} * m_config.banks + l.bank];
   time_ps t = std::max(now, b.next_free);
@@ -140,7 +115,34 @@ time_ps dram::burst(time_ps now, std::uint64_t address, bool is_write) {
   bus = data + m_burst;
   m_counters.bus_busy_ps += m_burst;
   const time_ps done = data + m_burst + m_config.frontend_latency;
+  if (!is_write) m_counters.read_latency_ps += done - now;
   if (__builtin_expect(m_trace != nullptr, 0)) trace_burst(l.channel, now, t, column != t, done);
+  return done;
+}
+
+time_ps dram::access(time_ps now, const request& r) {
+  const std::uint64_t size = r.size ? r.size : 1;
+  const std::uint64_t burst_size = m_config.burst_size;
+  const std::uint64_t first = r.address & ~(burst_size - 1);
+  const std::uint64_t bursts = (r.address + size - first + burst_size - 1) >> m_offset_bits;
+  time_ps done;
+  if (bursts == 1) {  // a cache line: the usual case, without the loop
+    done = burst(now, first, r.is_write);
+  } else {
+    done = now;
+    for (std::uint64_t i = 0, a = first; i < bursts; ++i, a += burst_size)
+      done = std::max(done, burst(now, a, r.is_write));
+  }
+  // Counted once per request rather than per burst: the same sums (burst() sums the latency).
+  if (r.is_write) {
+    m_counters.writes += bursts;
+    m_counters.bytes_written += bursts * burst_size;
+  } else {
+    m_counters.reads += bursts;
+    m_counters.bytes_read += bursts * burst_size;
+    if (r.is_prefetch) m_counters.prefetch_reads += bursts;
+  }
+  m_counters.last_completion = std::max(m_counters.last_completion, done);
   return done;
 }
 

@@ -7,34 +7,49 @@ namespace nvr::trace {
 
 namespace {
 
-// Where a record enters: F records at the L2 of a hierarchy; a bare timing target has only a top.
-mem::time_ps enter(mem::timing_target& top, const trace& t, const record& r, mem::time_ps issue) {
-  return top.access(issue, t.request_of(r));
+// Where a request enters: F records at the L2 of a hierarchy; a bare timing target has only a top.
+mem::time_ps enter(mem::timing_target& top, const mem::request& q, bool fetch, mem::time_ps issue) {
+  (void)fetch;
+  return top.access(issue, q);
 }
-mem::time_ps enter(mem::hierarchy& top, const trace& t, const record& r, mem::time_ps issue) {
-  return r.fetch ? top.l2().access(issue, t.request_of(r)) : top.access(issue, t.request_of(r));
+mem::time_ps enter(mem::hierarchy& top, const mem::request& q, bool fetch, mem::time_ps issue) {
+  return fetch ? top.l2().access(issue, q) : top.access(issue, q);
 }
 
 template <typename Target>
 replay_result replay_through(Target& top, const trace& t, const replay_config& config) {
   if (config.max_outstanding == 0) throw std::invalid_argument("replay: max_outstanding must be at least 1");
+  // The requests are built once: every pass issues the same ones.
+  std::vector<mem::request> requests;
+  std::vector<bool> fetch;
+  requests.reserve(t.records.size());
+  fetch.reserve(t.records.size());
+  std::uint64_t pass_bytes = 0;
+  for (const record& r : t.records) {
+    requests.push_back(t.request_of(r));
+    fetch.push_back(r.fetch);
+    pass_bytes += r.size;
+  }
   std::vector<mem::time_ps> in_flight(config.max_outstanding, 0);  // completion per slot, a ring
   std::size_t slot = 0;
-  mem::time_ps next_issue = 0;
-  replay_result result;
+  mem::time_ps next_issue = 0, end = 0;
+  std::uint64_t total_latency = 0;
   for (std::uint32_t pass = 0; pass < config.repeat; ++pass) {
-    for (const record& r : t.records) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
       const mem::time_ps issue = std::max(next_issue, in_flight[slot]);
-      const mem::time_ps done = enter(top, t, r, issue);
+      const mem::time_ps done = enter(top, requests[i], fetch[i], issue);
       in_flight[slot] = done;
       if (++slot == in_flight.size()) slot = 0;
       next_issue = issue + config.issue_interval;
-      result.end = std::max(result.end, done);
-      result.total_latency_ps += done - issue;
-      result.bytes += r.size;
-      ++result.accesses;
+      end = std::max(end, done);
+      total_latency += done - issue;
     }
   }
+  replay_result result;
+  result.accesses = std::uint64_t{config.repeat} * requests.size();
+  result.bytes = std::uint64_t{config.repeat} * pass_bytes;
+  result.end = end;
+  result.total_latency_ps = total_latency;
   return result;
 }
 

@@ -117,9 +117,9 @@ void compare(const geometry& d1, const geometry& ll, std::uint64_t count, std::u
     t = m.d1.access(t, base + ((x >> 24) & mask), 8, (x & write_mask) != 0);
   }
   const cache_counters& k = m.d1.counters();
-  EXPECT_EQ(k.reads, cg.dr);
+  EXPECT_EQ(k.reads(), cg.dr);
   EXPECT_EQ(k.writes, cg.dw);
-  EXPECT_EQ(k.read_misses, cg.d1mr);
+  EXPECT_EQ(k.read_misses(), cg.d1mr);
   EXPECT_EQ(k.write_misses, cg.d1mw);
   EXPECT_EQ(k.hits + k.mshr_merges, count - cg.d1mr - cg.d1mw);
   if (!writes) {
@@ -131,7 +131,7 @@ void compare(const geometry& d1, const geometry& ll, std::uint64_t count, std::u
       d1.arg().c_str(), ll.arg().c_str(), static_cast<unsigned long long>(count),
       static_cast<unsigned long long>(region / 1024), static_cast<unsigned long long>(cg.d1mr),
       static_cast<unsigned long long>(cg.d1mw), static_cast<unsigned long long>(cg.dlmr),
-      static_cast<unsigned long long>(cg.dlmw), static_cast<unsigned long long>(k.read_misses),
+      static_cast<unsigned long long>(cg.dlmw), static_cast<unsigned long long>(k.read_misses()),
       static_cast<unsigned long long>(k.write_misses),
       static_cast<unsigned long long>(m.l2.counters().misses));
 }
