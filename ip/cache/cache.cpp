@@ -118,6 +118,7 @@ void cache::set_prefetcher(prefetcher* p, const value_source* values) {
   m_prefetcher = p;
   m_prefetcher_fills = p && p->uses_fills();
   m_prefetcher_ticks = p && p->uses_ticks();
+  m_ticking = m_prefetcher_ticks && m_tick_ps != 0;
   if (p) p->attach(this, values);
   m_next_tick = 0;
 }
@@ -136,23 +137,9 @@ void cache::reset() {
   m_valid_lines = 0;
 }
 
-// The common case, one line, stays a short tail call; the rare ones are out of line.
-time_ps cache::access(time_ps now, const request& r) {
-  if (__builtin_expect(m_rare_path, 0)) return rare_access(now, r);
-  return cached_access(now, r);
-}
-
 __attribute__((noinline, cold)) time_ps cache::rare_access(time_ps now, const request& r) {
   if (m_observer && !r.is_prefetch) m_observer->observe(now, r);
   return m_config.size == 0 ? bypass(now, r) : cached_access(now, r);
-}
-
-inline time_ps cache::cached_access(time_ps now, const request& r) {
-  if (m_prefetcher_ticks && m_tick_ps != 0 && now >= m_next_tick) tick(now);
-  const std::uint64_t size = r.size ? r.size : 1;
-  if ((r.address & (m_config.line - 1)) + size <= m_config.line)
-    return access_line(now, r.address, static_cast<std::uint32_t>(size), r);
-  return access_lines(now, r);
 }
 
 time_ps cache::bypass(time_ps now, const request& r) {

@@ -74,7 +74,12 @@ class cache final : public timing_target, public prefetch_sink {
   ~cache() override;
 
   using timing_target::access;
-  time_ps access(time_ps now, const request& r) override;
+  // Inline: the level above (and the hierarchy) call it directly on this final class, so the
+  // common case, one line, costs no extra call.
+  time_ps access(time_ps now, const request& r) override {
+    if (__builtin_expect(m_rare_path, 0)) return rare_access(now, r);
+    return cached_access(now, r);
+  }
   prefetch_status prefetch(time_ps now, std::uint64_t address, unsigned depth,
                            std::uint64_t instruction_id) override;
   std::uint32_t line_size() const override { return m_config.line; }
@@ -159,7 +164,13 @@ class cache final : public timing_target, public prefetch_sink {
 
   time_ps bypass(time_ps now, const request& r);       // size 0
   time_ps rare_access(time_ps now, const request& r);  // observed or bypassed
-  time_ps cached_access(time_ps now, const request& r);
+  time_ps cached_access(time_ps now, const request& r) {
+    if (m_ticking && now >= m_next_tick) tick(now);
+    const std::uint64_t size = r.size ? r.size : 1;
+    if ((r.address & (m_config.line - 1)) + size <= m_config.line)
+      return access_line(now, r.address, static_cast<std::uint32_t>(size), r);
+    return access_lines(now, r);
+  }
   void tick(time_ps now);                               // the prefetcher's periodic hook
   time_ps access_lines(time_ps now, const request& r);  // an access across lines
   time_ps access_line(time_ps now, std::uint64_t address, std::uint32_t size, const request& r);
@@ -220,6 +231,7 @@ class cache final : public timing_target, public prefetch_sink {
   access_observer* m_observer = nullptr;
   bool m_rare_path = false;  // m_observer set or size 0: access() leaves its fast path
   bool m_prefetcher_fills = false, m_prefetcher_ticks = false;  // its uses_fills() / uses_ticks()
+  bool m_ticking = false;  // m_prefetcher_ticks and a non-zero tick period
   time_ps m_hit_ps, m_occupancy_ps, m_tick_ps;
   std::uint32_t m_sets = 0, m_ways = 0, m_line_shift = 0, m_plru_levels = 0;
   std::uint64_t m_lines = 0, m_valid_lines = 0;
