@@ -495,6 +495,14 @@ prefetch_status cache::prefetch(time_ps now, std::uint64_t address, unsigned dep
     ++m_counters.pf_redundant;
     return prefetch_status::redundant;
   }
+  return prefetch_line(now, line_no, set, sig, instruction_id);
+}
+
+// Out of line: most prefetches find their line present, and that path then saves the registers
+// only this one needs.
+__attribute__((noinline)) prefetch_status cache::prefetch_line(time_ps now, std::uint64_t line_no,
+                                                               std::uint32_t set, std::uint8_t sig,
+                                                               std::uint64_t instruction_id) {
   const time_ps t = now + m_hit_ps;
   if (prefetch_limited() && prefetch_pool().earliest() > t) {
     ++m_counters.pf_dropped;

@@ -177,6 +177,9 @@ class cache final : public timing_target, public prefetch_sink {
   time_ps hit_line(std::uint64_t idx, time_ps start, time_ps lookup, const request& r, lookup_result& found);
   time_ps miss_line(std::uint32_t set, std::uint64_t line_no, std::uint8_t sig, std::uint64_t address,
                     std::uint32_t size, time_ps lookup, const request& r);
+  // A prefetch of a line that is absent (set and signature computed).
+  prefetch_status prefetch_line(time_ps now, std::uint64_t line_no, std::uint32_t set, std::uint8_t sig,
+                                std::uint64_t instruction_id);
   time_ps grant_port(time_ps now);
   // When a miss at `t` gets an MSHR (later than t if all are busy). occupy_mshr() then holds
   // that MSHR until `ready`.

@@ -120,7 +120,14 @@ class imp_prefetcher final : public prefetcher {
 
   std::uint64_t target(const pt_entry& p, std::int64_t index) const;
   static std::uint64_t apply_shift(std::int64_t index, int shift);
-  void check_matches(std::uint64_t address);
+  // Confirms a predicted target the access reached. Most accesses reach none, which the shared
+  // filter tells without visiting the entries.
+  void check_matches(std::uint64_t address) {
+    const std::uint64_t l = line_of(address);
+    const std::size_t h = hash(l);
+    if (m_match_filter[h] != 0) match_targets(l, h);
+  }
+  void match_targets(std::uint64_t line, std::size_t h);
   void track_miss(std::uint64_t address, std::uint64_t instruction_id);
   void observe_index(std::size_t pt, std::int64_t index, bool vector_pair, std::int64_t next_index);
   void record_target(pt_entry& p, std::uint64_t t);
@@ -138,6 +145,8 @@ class imp_prefetcher final : public prefetcher {
   std::size_t m_pt_used = 0;  // valid prefetch-table entries: always m_pt[0, m_pt_used)
   // Slots of the entries with a pattern: every access checks only these for a confirmed target.
   std::vector<std::size_t> m_enabled;
+  // The sum of the enabled entries' filters: zero where no entry expects the line.
+  std::vector<std::uint32_t> m_match_filter;
   unsigned m_prefetch_threshold, m_max_counter, m_stream_threshold, m_stream_distance, m_max_distance,
       m_addr_array_len, m_target_history;
   std::uint64_t m_clock = 0;

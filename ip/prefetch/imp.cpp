@@ -30,6 +30,7 @@ imp_prefetcher::imp_prefetcher(const prefetcher_params& params) : prefetcher("im
   }
   for (ipd_entry& d : m_ipd) d.bases.assign(std::size_t{m_addr_array_len} * m_shifts.size(), 0);
   m_enabled.reserve(m_pt.size());  // no allocation while running
+  m_match_filter.assign(std::size_t{1} << filter_bits, 0);
 }
 
 std::uint64_t imp_prefetcher::apply_shift(std::int64_t index, int shift) {
@@ -132,7 +133,10 @@ void imp_prefetcher::enable(std::size_t slot, bool on) {
   pt_entry& p = m_pt[slot];
   // Only an enabled entry records targets, so a disabled one's ring and filter are already empty.
   if (p.enabled) {
-    std::fill(p.targets.begin(), p.targets.end(), 0);
+    for (std::uint64_t& t : p.targets) {
+      if (t != 0) --m_match_filter[hash(line_of(t))];
+      t = 0;
+    }
     std::fill(p.filter.begin(), p.filter.end(), 0);
   }
   if (p.enabled != on) {
@@ -145,10 +149,7 @@ void imp_prefetcher::enable(std::size_t slot, bool on) {
   p.target_pos = 0;
 }
 
-void imp_prefetcher::check_matches(std::uint64_t address) {
-  if (m_enabled.empty()) return;
-  const std::uint64_t l = line_of(address);
-  const std::size_t h = hash(l);
+void imp_prefetcher::match_targets(std::uint64_t l, std::size_t h) {
   for (const std::size_t slot : m_enabled) {
     pt_entry& p = m_pt[slot];
     if (p.filter[h] == 0) continue;
@@ -158,6 +159,7 @@ void imp_prefetcher::check_matches(std::uint64_t address) {
       if (t != 0 && line_of(t) == l) {
         t = 0;
         --p.filter[h];
+        --m_match_filter[h];
         ++m_matches;
         if (p.indirect_counter < m_max_counter) ++p.indirect_counter;
         p.match_hint = at + 1 == n ? 0 : at + 1;
@@ -170,11 +172,15 @@ void imp_prefetcher::check_matches(std::uint64_t address) {
 void imp_prefetcher::record_target(pt_entry& p, std::uint64_t t) {
   std::uint64_t& slot = p.targets[p.target_pos];
   if (slot != 0) {
-    --p.filter[hash(line_of(slot))];
+    const std::size_t old = hash(line_of(slot));
+    --p.filter[old];
+    --m_match_filter[old];
     if (p.indirect_counter > 0) --p.indirect_counter;  // a prediction nobody used
   }
   slot = t ? t : 1;
-  ++p.filter[hash(line_of(slot))];
+  const std::size_t h = hash(line_of(slot));
+  ++p.filter[h];
+  ++m_match_filter[h];
   if (++p.target_pos == p.targets.size()) p.target_pos = 0;
 }
 
